@@ -1,0 +1,2 @@
+/** channels4j consumer. */
+package io.channels4j.consumer;

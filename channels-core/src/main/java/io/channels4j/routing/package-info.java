@@ -1,0 +1,2 @@
+/** channels4j routing. */
+package io.channels4j.routing;

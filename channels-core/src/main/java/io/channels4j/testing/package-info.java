@@ -1,0 +1,2 @@
+/** channels4j testing. */
+package io.channels4j.testing;
