@@ -1,6 +1,6 @@
 /**
  * channels4j core: the Channels consumer model on the JVM. Exports the API packages only;
- * implementation details live in {@code io.channels4j.internal}.
+ * implementation details are package-private.
  */
 module io.channels4j.core {
     requires transitive com.fasterxml.jackson.databind;
@@ -14,4 +14,5 @@ module io.channels4j.core {
     exports io.channels4j.testing;
 
     uses io.channels4j.layer.ChannelLayerProvider;
+    provides io.channels4j.layer.ChannelLayerProvider with io.channels4j.layer.InMemoryChannelLayerProvider;
 }

@@ -76,7 +76,7 @@ public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
      * @param name the group name
      * @return the value
      * @throws NoSuchElementException if absent
-     * @throws ClassCastException     if the capture is not an integer
+     * @throws NumberFormatException  if the capture is not an integer
      */
     public int intKwarg(String name) {
         Object value = kwargValue(name);

@@ -1,0 +1,264 @@
+package io.channels4j;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class InboxTest {
+
+    private static Message msg(String type, long n) {
+        return Message.of("type", type, "n", n);
+    }
+
+    @Test
+    void receive_returnsMixedPutAndLayerMessagesInArrivalOrder() throws InterruptedException {
+        Inbox inbox = new Inbox();
+
+        inbox.put(msg("client", 1));
+        assertThat(inbox.offerFromLayer(msg("layer", 2), 10)).isTrue();
+        inbox.put(msg("client", 3));
+        assertThat(inbox.offerFromLayer(msg("layer", 4), 10)).isTrue();
+
+        assertThat(inbox.size()).isEqualTo(4);
+        assertThat(inbox.layerPending()).isEqualTo(2);
+        List<Long> order = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            order.add(inbox.receive().getLong("n"));
+        }
+        assertThat(order).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(inbox.size()).isZero();
+        assertThat(inbox.layerPending()).isZero();
+    }
+
+    @Test
+    void offerFromLayer_refusesAtCapacity_andAcceptsAgainAfterAReceive() throws InterruptedException {
+        Inbox inbox = new Inbox();
+
+        assertThat(inbox.offerFromLayer(msg("layer", 1), 2)).isTrue();
+        assertThat(inbox.offerFromLayer(msg("layer", 2), 2)).isTrue();
+        assertThat(inbox.offerFromLayer(msg("layer", 3), 2)).isFalse();
+        assertThat(inbox.layerPending()).isEqualTo(2);
+        assertThat(inbox.size()).isEqualTo(2);
+
+        assertThat(inbox.receive().getLong("n")).isEqualTo(1L);
+
+        assertThat(inbox.layerPending()).isEqualTo(1);
+        assertThat(inbox.offerFromLayer(msg("layer", 4), 2)).isTrue();
+        assertThat(inbox.offerFromLayer(msg("layer", 5), 2)).isFalse();
+    }
+
+    @Test
+    void put_isNotCountedAgainstLayerCapacity() {
+        Inbox inbox = new Inbox();
+        for (int i = 0; i < 5; i++) {
+            inbox.put(msg("client", i));
+        }
+
+        assertThat(inbox.offerFromLayer(msg("layer", 99), 1)).isTrue();
+        assertThat(inbox.offerFromLayer(msg("layer", 100), 1)).isFalse();
+        assertThat(inbox.size()).isEqualTo(6);
+    }
+
+    @Test
+    void offerFromLayer_withZeroCapacity_alwaysRefuses() {
+        Inbox inbox = new Inbox();
+
+        assertThat(inbox.offerFromLayer(msg("layer", 1), 0)).isFalse();
+        assertThat(inbox.size()).isZero();
+    }
+
+    @Test
+    void put_andOfferFromLayer_rejectNull() {
+        Inbox inbox = new Inbox();
+
+        assertThatThrownBy(() -> inbox.put(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> inbox.offerFromLayer(null, 1)).isInstanceOf(NullPointerException.class);
+        assertThat(inbox.layerPending()).isZero();
+    }
+
+    @Test
+    void poll_returnsNullOnTimeout() throws InterruptedException {
+        Inbox inbox = new Inbox();
+
+        assertThat(inbox.poll(Duration.ofMillis(20))).isNull();
+    }
+
+    @Test
+    void poll_returnsWaitingItem_andReleasesLayerSlot() throws InterruptedException {
+        Inbox inbox = new Inbox();
+        inbox.offerFromLayer(msg("layer", 1), 1);
+
+        assertThat(inbox.poll(Duration.ZERO)).isEqualTo(msg("layer", 1));
+        assertThat(inbox.layerPending()).isZero();
+    }
+
+    @Test
+    void concurrentProducers_loseNothing_andKeepPerProducerOrder() throws Exception {
+        Inbox inbox = new Inbox();
+        int producers = 4;
+        int perProducer = 1000;
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int id = p;
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < perProducer; i++) {
+                        Message m = Message.of("type", "p" + id, "n", i);
+                        if (i % 2 == 0) {
+                            inbox.put(m);
+                        } else if (!inbox.offerFromLayer(m, Integer.MAX_VALUE)) {
+                            throw new AssertionError("offer refused below capacity");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "inbox-producer-" + p);
+            t.setUncaughtExceptionHandler((th, e) -> failures.add(e));
+            threads.add(t);
+            t.start();
+        }
+        start.countDown();
+
+        long[] next = new long[producers];
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < producers * perProducer; i++) {
+            Message m = inbox.poll(Duration.ofSeconds(10));
+            assertThat(m).as("message %d of %d", i, producers * perProducer).isNotNull();
+            int producer = Integer.parseInt(m.type().substring(1));
+            assertThat(m.getLong("n")).isEqualTo(next[producer]);
+            next[producer]++;
+            seen.add(m.type() + "/" + m.getLong("n"));
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(seen).hasSize(producers * perProducer);
+        assertThat(next).containsOnly(perProducer);
+        assertThat(inbox.size()).isZero();
+        assertThat(inbox.layerPending()).isZero();
+    }
+
+    @Test
+    void concurrentLayerOffers_neverExceedCapacity() throws Exception {
+        Inbox inbox = new Inbox();
+        int capacity = 100;
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Boolean> results = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < 1000; i++) {
+                        results.add(inbox.offerFromLayer(Message.of("type", "x"), capacity));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "layer-offer-" + p);
+            threads.add(t);
+            t.start();
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(results.stream().filter(Boolean::booleanValue).count()).isEqualTo(capacity);
+        assertThat(inbox.layerPending()).isEqualTo(capacity);
+        assertThat(inbox.size()).isEqualTo(capacity);
+    }
+
+    @Test
+    void receive_blocksUntilPut() throws Exception {
+        Inbox inbox = new Inbox();
+        AtomicReference<Message> received = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                received.set(inbox.receive());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "inbox-receiver");
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getState() == Thread.State.WAITING);
+        assertThat(received.get()).isNull();
+
+        inbox.put(msg("client", 7));
+
+        consumer.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(consumer.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(received.get()).isEqualTo(msg("client", 7));
+    }
+
+    @Test
+    void receive_blocksUntilLayerOffer() throws Exception {
+        Inbox inbox = new Inbox();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Message> received = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                received.set(inbox.receive());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                done.countDown();
+            }
+        }, "inbox-layer-receiver");
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getState() == Thread.State.WAITING);
+        assertThat(done.getCount()).isEqualTo(1);
+        inbox.offerFromLayer(msg("layer", 8), 1);
+
+        assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(received.get()).isEqualTo(msg("layer", 8));
+        assertThat(inbox.layerPending()).isZero();
+    }
+
+    @Test
+    void receive_isInterruptible() throws Exception {
+        Inbox inbox = new Inbox();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                inbox.receive();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "inbox-interrupted-receiver");
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.getState() == Thread.State.WAITING);
+        consumer.interrupt();
+        consumer.join(TimeUnit.SECONDS.toMillis(5));
+
+        assertThat(failure.get()).isInstanceOf(InterruptedException.class);
+    }
+}
