@@ -1,0 +1,109 @@
+package io.channels4j.layer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Group membership of an {@link InMemoryChannelLayer}: group to member channels, each with the
+ * instant its membership expires, plus the reverse index so a channel whose message expired can
+ * leave all its groups without a scan.
+ *
+ * <p>Thread-safe: every method synchronizes on this object. It never calls out while holding
+ * the monitor, so a thread holding a channel lock may call it (the only lock order used).
+ */
+final class InMemoryGroups {
+
+    private final Map<String, Map<String, Instant>> members = new HashMap<>();
+    private final Map<String, Set<String>> groupsOf = new HashMap<>();
+
+    /** Adds or refreshes a membership. */
+    synchronized void add(String group, String channel, Instant expiresAt) {
+        members.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(channel, expiresAt);
+        groupsOf.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(group);
+    }
+
+    /** Removes a membership if present. */
+    synchronized void discard(String group, String channel) {
+        Map<String, Instant> channels = members.get(group);
+        if (channels != null && channels.remove(channel) != null) {
+            if (channels.isEmpty()) {
+                members.remove(group);
+            }
+            unindex(channel, group);
+        }
+    }
+
+    /** The live members of a group, dropping expired memberships on the way. */
+    synchronized List<String> members(String group, Instant now) {
+        Map<String, Instant> channels = members.get(group);
+        if (channels == null) {
+            return List.of();
+        }
+        List<String> live = new ArrayList<>(channels.size());
+        for (Iterator<Map.Entry<String, Instant>> it = channels.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Instant> e = it.next();
+            if (now.isBefore(e.getValue())) {
+                live.add(e.getKey());
+            } else {
+                it.remove();
+                unindex(e.getKey(), group);
+            }
+        }
+        if (channels.isEmpty()) {
+            members.remove(group);
+        }
+        return live;
+    }
+
+    /** Removes a channel from every group. */
+    synchronized void removeEverywhere(String channel) {
+        Set<String> groups = groupsOf.remove(channel);
+        if (groups == null) {
+            return;
+        }
+        for (String group : groups) {
+            Map<String, Instant> channels = members.get(group);
+            if (channels != null) {
+                channels.remove(channel);
+                if (channels.isEmpty()) {
+                    members.remove(group);
+                }
+            }
+        }
+    }
+
+    /** Drops every expired membership. */
+    synchronized void expire(Instant now) {
+        for (String group : List.copyOf(members.keySet())) {
+            members(group, now);
+        }
+    }
+
+    /** Drops every group. */
+    synchronized void clear() {
+        members.clear();
+        groupsOf.clear();
+    }
+
+    /** @return how many groups have members */
+    synchronized int size() {
+        return members.size();
+    }
+
+    private void unindex(String channel, String group) {
+        Set<String> groups = groupsOf.get(channel);
+        if (groups != null) {
+            groups.remove(group);
+            if (groups.isEmpty()) {
+                groupsOf.remove(channel);
+            }
+        }
+    }
+}
