@@ -1,0 +1,111 @@
+package io.channels4j.server;
+
+import io.channels4j.Headers;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** Writes HTTP/1.1 response heads and the server's own small error responses. Thread-safe. */
+final class HttpResponses {
+
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(100, "Continue"), Map.entry(101, "Switching Protocols"), Map.entry(200, "OK"),
+            Map.entry(201, "Created"), Map.entry(202, "Accepted"), Map.entry(204, "No Content"),
+            Map.entry(206, "Partial Content"), Map.entry(301, "Moved Permanently"), Map.entry(302, "Found"),
+            Map.entry(303, "See Other"), Map.entry(304, "Not Modified"), Map.entry(307, "Temporary Redirect"),
+            Map.entry(308, "Permanent Redirect"), Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"),
+            Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"),
+            Map.entry(408, "Request Timeout"), Map.entry(409, "Conflict"), Map.entry(410, "Gone"),
+            Map.entry(411, "Length Required"), Map.entry(413, "Content Too Large"), Map.entry(414, "URI Too Long"),
+            Map.entry(415, "Unsupported Media Type"), Map.entry(426, "Upgrade Required"),
+            Map.entry(429, "Too Many Requests"), Map.entry(431, "Request Header Fields Too Large"),
+            Map.entry(500, "Internal Server Error"), Map.entry(501, "Not Implemented"),
+            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"),
+            Map.entry(504, "Gateway Timeout"), Map.entry(505, "HTTP Version Not Supported"));
+
+    private HttpResponses() {
+    }
+
+    static String reason(int status) {
+        return REASONS.getOrDefault(status, "Status " + status);
+    }
+
+    /**
+     * A response head; {@code Connection: close} is always set (one request per connection).
+     *
+     * @param status     the status
+     * @param headers    the application's headers (checked for CR/LF)
+     * @param serverName the {@code Server} header unless the application set one; null for none
+     * @param extra      further headers the server adds, name/value pairs
+     * @return the head bytes, ending with the blank line
+     * @throws IllegalArgumentException if a header name or value holds bytes that cannot be sent
+     */
+    static byte[] head(int status, Headers headers, String serverName, String... extra) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        boolean hasServer = false;
+        for (Headers.Field field : headers.fields()) {
+            // The server owns the connection and the framing: one request per connection,
+            // bodies delimited by Content-Length or by the close.
+            if (field.is("connection") || field.is("transfer-encoding")) {
+                continue;
+            }
+            checkHeader(field.name(), field.value());
+            hasServer |= field.is("server");
+            sb.append(field.name()).append(": ").append(field.value()).append("\r\n");
+        }
+        if (!hasServer && serverName != null) {
+            sb.append("Server: ").append(serverName).append("\r\n");
+        }
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            sb.append(extra[i]).append(": ").append(extra[i + 1]).append("\r\n");
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void checkHeader(String name, String value) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("empty response header name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!RequestHeadParser.isTokenChar((byte) name.charAt(i)) || name.charAt(i) > 0x7f) {
+                throw new IllegalArgumentException("invalid response header name '" + name + "'");
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (!RequestHeadParser.isFieldValueChar(value.charAt(i))) {
+                throw new IllegalArgumentException("invalid byte in response header '" + name + "'");
+            }
+        }
+    }
+
+    /**
+     * A complete small response from the server itself (errors).
+     *
+     * @param status     the status
+     * @param text       the plain-text body
+     * @param serverName the Server header or null
+     * @param head       false for a HEAD request: no body
+     * @return the bytes
+     */
+    static byte[] simple(int status, String text, String serverName, boolean head) {
+        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] top = head(status, Headers.of("Content-Type", "text/plain; charset=utf-8"), serverName,
+                "Content-Length", String.valueOf(body.length), "Date", date(), "Connection", "close");
+        if (!head) {
+            byte[] all = new byte[top.length + body.length];
+            System.arraycopy(top, 0, all, 0, top.length);
+            System.arraycopy(body, 0, all, top.length, body.length);
+            return all;
+        }
+        return top;
+    }
+
+    static String date() {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+    }
+}

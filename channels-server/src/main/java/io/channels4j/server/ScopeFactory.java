@@ -1,0 +1,177 @@
+package io.channels4j.server;
+
+import io.channels4j.Headers;
+import io.channels4j.HostPort;
+import io.channels4j.Scope;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.java_websocket.WebSocketImpl;
+
+/**
+ * Builds the scope of a new connection as Daphne does — lower-cased header names, names holding
+ * {@code _} dropped (CVE-2015-0219), a percent-decoded UTF-8 path, the raw path and query — plus
+ * {@code scheme}, trusted proxy headers and the root path; then creates the WebSocket or HTTP
+ * connection for it. Stateless.
+ */
+final class ScopeFactory {
+
+    private ScopeFactory() {
+    }
+
+    /**
+     * Creates the connection for a request head, or answers it directly (413, 411, 400).
+     *
+     * @return the connection, or null when the request was already answered
+     * @throws BadRequestException for a request that cannot be served
+     */
+    static ServerConnection connect(Engine engine, WebSocketImpl socket, ServerDraft draft, RequestHead head)
+            throws BadRequestException {
+        ServerSettings settings = engine.settings();
+        boolean websocket = head.isWebsocketUpgrade();
+        if (websocket) {
+            String version = head.headers().get("sec-websocket-version");
+            String key = head.headers().get("sec-websocket-key");
+            if (!"GET".equals(head.method()) || key == null || key.isBlank() || !"13".equals(version == null ? null : version.trim())) {
+                throw new BadRequestException(400, "invalid WebSocket handshake");
+            }
+            Scope scope = scope(settings, socket, head, Scope.WEBSOCKET);
+            return new WebsocketConnection(engine, socket, draft, scope, key.trim());
+        }
+        long contentLength = 0;
+        if (head.headers().contains("transfer-encoding")) {
+            engine.reject(socket, 411, "chunked request bodies are not supported; send Content-Length", false);
+            return null;
+        }
+        List<String> lengths = head.headers().getAll("content-length");
+        if (!lengths.isEmpty()) {
+            String value = lengths.get(0).trim();
+            for (String other : lengths) {
+                if (!other.trim().equals(value)) {
+                    throw new BadRequestException(400, "conflicting Content-Length headers");
+                }
+            }
+            try {
+                contentLength = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new BadRequestException(400, "invalid Content-Length");
+            }
+            if (contentLength < 0 || !value.chars().allMatch(Character::isDigit)) {
+                throw new BadRequestException(400, "invalid Content-Length");
+            }
+        }
+        if (contentLength > settings.maxRequestBodySize()) {
+            engine.reject(socket, 413, "request body larger than " + settings.maxRequestBodySize() + " bytes",
+                    "HEAD".equals(head.method()));
+            return null;
+        }
+        Scope scope = scope(settings, socket, head, Scope.HTTP);
+        return new HttpConnection(engine, socket, draft, scope, contentLength);
+    }
+
+    static Scope scope(ServerSettings settings, WebSocketImpl socket, RequestHead head, String type)
+            throws BadRequestException {
+        Headers headers = scopeHeaders(head.headers());
+        HostPort client = Engine.hostPort(socket.getRemoteSocketAddress());
+        HostPort server = Engine.hostPort(socket.getLocalSocketAddress());
+        boolean secure = settings.tls();
+        if (settings.proxyHeaders() && client != null && trusted(settings, socket.getRemoteSocketAddress())) {
+            String forwardedFor = headers.get("x-forwarded-for");
+            if (forwardedFor != null && !forwardedFor.isBlank()) {
+                String first = forwardedFor.split(",")[0].trim();
+                int port = 0;
+                String forwardedPort = headers.get("x-forwarded-port");
+                if (forwardedPort != null) {
+                    try {
+                        port = Integer.parseInt(forwardedPort.trim());
+                    } catch (NumberFormatException ignored) {
+                        port = 0;
+                    }
+                }
+                client = new HostPort(first, port >= 0 && port <= 65535 ? port : 0);
+            }
+            String proto = headers.get("x-forwarded-proto");
+            if (proto != null) {
+                secure = proto.trim().equalsIgnoreCase("https") || proto.trim().equalsIgnoreCase("wss");
+            }
+        }
+        String scheme = Scope.WEBSOCKET.equals(type) ? (secure ? "wss" : "ws") : (secure ? "https" : "http");
+        Scope.Builder builder = Scope.builder(type)
+                .path(decodePath(head.rawPath()))
+                .rawPath(head.rawPath())
+                .queryString(head.queryString())
+                .rootPath(settings.rootPath())
+                .scheme(scheme)
+                .httpVersion(head.httpVersion())
+                .headers(headers)
+                .client(client)
+                .server(server);
+        if (Scope.WEBSOCKET.equals(type)) {
+            builder.subprotocols(WebsocketConnection.parseSubprotocols(headers.getAll("sec-websocket-protocol")));
+        } else {
+            builder.method(head.method().toUpperCase(Locale.ROOT));
+        }
+        return builder.build();
+    }
+
+    private static boolean trusted(ServerSettings settings, InetSocketAddress peer) {
+        String address = peer.getAddress() == null ? peer.getHostString() : peer.getAddress().getHostAddress();
+        for (String trusted : settings.trustedProxies()) {
+            if (trusted.equals("*") || trusted.equals(address)
+                    || (trusted.equals("::1") && address.equals("0:0:0:0:0:0:0:1"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Header names lower-cased; names with {@code _} dropped, as Daphne does. */
+    static Headers scopeHeaders(Headers raw) {
+        List<Headers.Field> fields = new ArrayList<>(raw.size());
+        for (Headers.Field field : raw.fields()) {
+            if (field.name().indexOf('_') >= 0) {
+                continue;
+            }
+            fields.add(new Headers.Field(field.name().toLowerCase(Locale.ROOT), field.value()));
+        }
+        return Headers.of(fields);
+    }
+
+    /** Percent-decodes a path as UTF-8; a path that does not decode to valid UTF-8 is a 400. */
+    static String decodePath(String raw) throws BadRequestException {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi >= 0 && lo >= 0) {
+                    out.write((hi << 4) | lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.write(c);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadRequestException(400, "path is not valid UTF-8");
+        }
+    }
+}

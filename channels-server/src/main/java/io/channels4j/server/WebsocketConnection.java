@@ -1,0 +1,316 @@
+package io.channels4j.server;
+
+import io.channels4j.Events;
+import io.channels4j.Headers;
+import io.channels4j.Message;
+import io.channels4j.Scope;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WebSocket connection: {@code websocket.connect} to the application, then its
+ * {@code websocket.accept} (101), {@code websocket.close} (403 before accept, a close frame after)
+ * and {@code websocket.send} back to the socket; frames in as {@code websocket.receive};
+ * {@code websocket.disconnect} exactly once when the socket is gone.
+ *
+ * <p>Slow clients: bytes queued for the socket are counted; a send that would take them past the
+ * server's outbound cap cuts the client off (the application sees {@code websocket.disconnect}
+ * with 1008) instead of buffering without bound. Pings go out when nothing arrived for the ping
+ * interval; a peer silent for the ping timeout after a ping is dropped (1006).
+ */
+final class WebsocketConnection extends ServerConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(WebsocketConnection.class);
+    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    private enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+
+    private final String secWebsocketKey;
+    private State state = State.CONNECTING;
+    private boolean disconnectSent;
+    private long queuedEstimate;
+    private volatile long pingSentNanos;
+    private volatile long closingSinceNanos;
+
+    WebsocketConnection(Engine engine, WebSocketImpl socket, ServerDraft draft, Scope scope, String secWebsocketKey) {
+        super(engine, socket, draft, scope);
+        this.secWebsocketKey = secWebsocketKey;
+    }
+
+    /** Hands the connect event to the application; decoder thread. */
+    void start() {
+        engine.accessLog(clientForLog(), "WSCONNECTING " + scope.rawPath(), null, null);
+        inbox.put(Events.websocketConnect());
+        startApplication();
+    }
+
+    // ------------------------------------------------------------------ from the socket
+
+    void onText(String text) {
+        inbox.put(Events.websocketText(Events.WEBSOCKET_RECEIVE, text));
+    }
+
+    void onBytes(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        inbox.put(Events.websocketBytes(Events.WEBSOCKET_RECEIVE, copy));
+    }
+
+    @Override
+    void socketClosed(int code, boolean remote) {
+        markSocketClosed();
+        boolean wasOpen;
+        synchronized (this) {
+            wasOpen = state == State.OPEN || state == State.CLOSING;
+            state = State.CLOSED;
+            if (disconnectSent) {
+                return;
+            }
+            disconnectSent = true;
+        }
+        if (wasOpen) {
+            engine.accessLog(clientForLog(), "WSDISCONNECT " + scope.rawPath(), null, null);
+        }
+        inbox.put(Events.websocketDisconnect(code == CloseFrame.NOCODE ? Events.CLOSE_ABNORMAL : code));
+    }
+
+    // ------------------------------------------------------------------ from the application
+
+    @Override
+    public void send(Message message) {
+        String type = message.type();
+        if (type == null) {
+            throw new IllegalArgumentException("event without a type: " + message);
+        }
+        switch (type) {
+            case Events.WEBSOCKET_ACCEPT -> accept(message.getString("subprotocol"),
+                    Headers.fromPairs(message.getList("headers")));
+            case Events.WEBSOCKET_SEND -> sendData(message);
+            case Events.WEBSOCKET_CLOSE -> close(message.getInt("code", Events.CLOSE_NORMAL), message.getString("reason"));
+            default -> throw new IllegalArgumentException("a websocket application cannot send '" + type + "'");
+        }
+    }
+
+    private synchronized void accept(String subprotocol, Headers headers) {
+        if (state != State.CONNECTING) {
+            if (state == State.CLOSED) {
+                return; // the client went away while the application decided
+            }
+            throw new IllegalStateException("websocket.accept on a connection that is already "
+                    + state.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (subprotocol != null && !scope.subprotocols().contains(subprotocol)) {
+            throw new IllegalArgumentException("subprotocol '" + subprotocol + "' was not offered by the client; offered: "
+                    + scope.subprotocols());
+        }
+        String[] extra = subprotocol == null
+                ? new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey()}
+                : new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey(),
+                        "Sec-WebSocket-Protocol", subprotocol};
+        byte[] response = HttpResponses.head(101, headers, engine.settings().serverName(), extra);
+        draft.switchToWebsocket();
+        state = State.OPEN;
+        if (writeRaw(response)) {
+            engine.accessLog(clientForLog(), "WSCONNECT " + scope.rawPath(), null, null);
+        }
+    }
+
+    private String acceptKey() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest((secWebsocketKey + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+
+    private void sendData(Message message) {
+        String text = message.getString("text");
+        byte[] bytes = text == null ? message.getBytes("bytes") : null;
+        if ((text == null) == (bytes == null)) {
+            throw new IllegalArgumentException("websocket.send needs exactly one of 'text' and 'bytes': " + message);
+        }
+        long size = (text != null ? (long) text.length() * 3 : bytes.length) + 14;
+        synchronized (this) {
+            switch (state) {
+                case CONNECTING -> throw new IllegalStateException(
+                        "websocket.send before websocket.accept on " + scope.path());
+                case CLOSING, CLOSED -> {
+                    log.debug("dropped a frame for {}: the connection is closing", scope.path());
+                    return;
+                }
+                default -> {
+                }
+            }
+            if (!reserveOutbound(size)) {
+                return;
+            }
+            try {
+                if (text != null) {
+                    socket.send(text);
+                } else {
+                    socket.send(bytes);
+                }
+            } catch (WebsocketNotConnectedException e) {
+                log.debug("dropped a frame for {}: the socket is closed", scope.path());
+            }
+        }
+    }
+
+    /** Counts a send against the outbound cap; cuts a client off that stopped reading. */
+    private boolean reserveOutbound(long size) {
+        long cap = engine.settings().maxOutboundBytes();
+        queuedEstimate += size;
+        if (queuedEstimate <= cap) {
+            return true;
+        }
+        queuedEstimate = queuedBytes() + size; // the estimate only grows: recount what is really queued
+        if (queuedEstimate <= cap) {
+            return true;
+        }
+        log.warn("closing {} for {}: the client is not reading ({} bytes queued, cap {})", scope.path(),
+                clientForLog(), queuedEstimate - size, cap);
+        state = State.CLOSING;
+        socket.closeConnection(CloseFrame.POLICY_VALIDATION, "outbound buffer over its cap: the client is not reading");
+        return false;
+    }
+
+    private void close(int code, String reason) {
+        synchronized (this) {
+            switch (state) {
+                case CONNECTING -> {
+                    state = State.CLOSING;
+                    engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
+                    writeRaw(HttpResponses.simple(403, "Forbidden", engine.settings().serverName(), false));
+                    socket.close();
+                    return;
+                }
+                case CLOSING, CLOSED -> {
+                    return;
+                }
+                default -> {
+                }
+            }
+            state = State.CLOSING;
+            closingSinceNanos = System.nanoTime();
+        }
+        socket.close(code, reason == null ? "" : truncateReason(reason));
+    }
+
+    private static String truncateReason(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= 123) {
+            return reason;
+        }
+        return new String(bytes, 0, 123, StandardCharsets.UTF_8).replace("\uFFFD", "");
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    void applicationReturned(Throwable failure) {
+        State current;
+        synchronized (this) {
+            current = state;
+        }
+        if (failure != null && !(failure instanceof InterruptedException && isSocketClosed())) {
+            log.error("Exception inside application for websocket {} (client {})", scope.path(), clientForLog(), failure);
+        }
+        switch (current) {
+            case CONNECTING -> {
+                synchronized (this) {
+                    state = State.CLOSING;
+                }
+                if (failure != null) {
+                    engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
+                    writeRaw(HttpResponses.simple(
+                            failure instanceof io.channels4j.routing.NoRouteFoundException ? 404 : 500,
+                            failure instanceof io.channels4j.routing.NoRouteFoundException ? "Not Found" : "Internal Server Error",
+                            engine.settings().serverName(), false));
+                } else {
+                    engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
+                    writeRaw(HttpResponses.simple(403, "Forbidden", engine.settings().serverName(), false));
+                }
+                socket.close();
+            }
+            case OPEN -> close(failure == null ? Events.CLOSE_NORMAL : Events.CLOSE_INTERNAL_ERROR, null);
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    void sweep(long now) {
+        super.sweep(now);
+        ServerSettings settings = engine.settings();
+        State current;
+        synchronized (this) {
+            current = state;
+        }
+        switch (current) {
+            case CONNECTING -> {
+                if (now - openedNanos > settings.connectTimeout().toNanos()) {
+                    log.info("websocket {} rejected: the application did not accept within {}", scope.path(),
+                            settings.connectTimeout());
+                    close(Events.CLOSE_NORMAL, null);
+                }
+            }
+            case OPEN -> sweepOpen(now, settings);
+            case CLOSING -> {
+                long since = closingSinceNanos;
+                if (since != 0 && now - since > settings.pingTimeout().toNanos()) {
+                    socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "close handshake timed out");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void sweepOpen(long now, ServerSettings settings) {
+        if (!settings.websocketTimeout().isNegative()
+                && now - openedNanos > settings.websocketTimeout().toNanos()) {
+            close(Events.CLOSE_NORMAL, "websocket timeout");
+            return;
+        }
+        long lastInbound = draft.lastInboundNanos();
+        long pingSent = pingSentNanos;
+        if (pingSent != 0 && lastInbound < pingSent) {
+            if (now - pingSent > settings.pingTimeout().toNanos()) {
+                log.info("dropping {} for {}: no answer to a ping within {}", scope.path(), clientForLog(),
+                        settings.pingTimeout());
+                socket.closeConnection(CloseFrame.ABNORMAL_CLOSE, "ping timeout");
+            }
+            return;
+        }
+        if (now - lastInbound > settings.pingInterval().toNanos()) {
+            pingSentNanos = now;
+            try {
+                socket.sendPing();
+            } catch (RuntimeException e) {
+                log.debug("ping to {} failed", clientForLog(), e);
+            }
+        }
+    }
+
+    /** @return the offered subprotocols of a handshake's header values */
+    static List<String> parseSubprotocols(List<String> values) {
+        return values.stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+}
