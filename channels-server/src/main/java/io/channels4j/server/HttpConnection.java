@@ -8,6 +8,7 @@ import io.channels4j.routing.NoRouteFoundException;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import org.java_websocket.WebSocketImpl;
@@ -31,7 +32,7 @@ final class HttpConnection extends ServerConnection {
 
     private final long contentLength;
     private long received;
-    private boolean disconnectSent;
+    private final AtomicBoolean disconnectSent = new AtomicBoolean();
     private int status;
     private Headers responseHeaders;
     private boolean headSent;
@@ -67,13 +68,10 @@ final class HttpConnection extends ServerConnection {
     @Override
     void socketClosed(int code, boolean remote) {
         markSocketClosed();
-        synchronized (this) {
-            if (disconnectSent) {
-                return;
-            }
-            disconnectSent = true;
+        // lock-free: the engine calls this holding its own connection lock
+        if (disconnectSent.compareAndSet(false, true)) {
+            inbox.put(Events.httpDisconnect());
         }
-        inbox.put(Events.httpDisconnect());
     }
 
     @Override

@@ -32,7 +32,7 @@ abstract class ServerConnection implements Send {
     final Inbox inbox = new Inbox();
     final long id = IDS.incrementAndGet();
     final long openedNanos = System.nanoTime();
-    private Thread applicationThread;
+    private volatile Thread applicationThread;
     private volatile long socketClosedNanos;
 
     ServerConnection(Engine engine, WebSocketImpl socket, ServerDraft draft, Scope scope) {
@@ -43,7 +43,7 @@ abstract class ServerConnection implements Send {
     }
 
     /** Starts the application instance for this connection. */
-    final synchronized void startApplication() {
+    final void startApplication() {
         applicationThread = Thread.ofVirtual().name("channels4j-app-" + id).start(this::runApplication);
     }
 
@@ -111,7 +111,7 @@ abstract class ServerConnection implements Send {
         return socketClosedNanos != 0;
     }
 
-    final synchronized Thread applicationThread() {
+    final Thread applicationThread() {
         return applicationThread;
     }
 

@@ -4,6 +4,7 @@ import io.channels4j.Events;
 import io.channels4j.Headers;
 import io.channels4j.Message;
 import io.channels4j.Scope;
+import io.channels4j.routing.NoRouteFoundException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -37,8 +40,15 @@ final class WebsocketConnection extends ServerConnection {
     private enum State { CONNECTING, OPEN, CLOSING, CLOSED }
 
     private final String secWebsocketKey;
-    private State state = State.CONNECTING;
-    private boolean disconnectSent;
+    /**
+     * Changed without holding any lock the engine's threads might wait for: callbacks from
+     * Java-WebSocket arrive while it holds its own connection lock, and the application's thread
+     * calls into the library under {@link #sendLock}, so the two must never nest the other way.
+     */
+    private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
+    private final AtomicBoolean disconnectSent = new AtomicBoolean();
+    /** Serializes what the application sends (accept, frames, close); guards queuedEstimate. */
+    private final Object sendLock = new Object();
     private long queuedEstimate;
     private volatile long pingSentNanos;
     private volatile long closingSinceNanos;
@@ -70,16 +80,11 @@ final class WebsocketConnection extends ServerConnection {
     @Override
     void socketClosed(int code, boolean remote) {
         markSocketClosed();
-        boolean wasOpen;
-        synchronized (this) {
-            wasOpen = state == State.OPEN || state == State.CLOSING;
-            state = State.CLOSED;
-            if (disconnectSent) {
-                return;
-            }
-            disconnectSent = true;
+        State previous = state.getAndSet(State.CLOSED);
+        if (!disconnectSent.compareAndSet(false, true)) {
+            return;
         }
-        if (wasOpen) {
+        if (previous == State.OPEN || previous == State.CLOSING && draft.mode() == ServerDraft.Mode.WEBSOCKET) {
             engine.accessLog(clientForLog(), "WSDISCONNECT " + scope.rawPath(), null, null);
         }
         inbox.put(Events.websocketDisconnect(code == CloseFrame.NOCODE ? Events.CLOSE_ABNORMAL : code));
@@ -102,27 +107,32 @@ final class WebsocketConnection extends ServerConnection {
         }
     }
 
-    private synchronized void accept(String subprotocol, Headers headers) {
-        if (state != State.CONNECTING) {
-            if (state == State.CLOSED) {
-                return; // the client went away while the application decided
+    private void accept(String subprotocol, Headers headers) {
+        synchronized (sendLock) {
+            State current = state.get();
+            if (current != State.CONNECTING) {
+                if (current == State.CLOSED) {
+                    return; // the client went away while the application decided
+                }
+                throw new IllegalStateException("websocket.accept on a connection that is already "
+                        + current.name().toLowerCase(java.util.Locale.ROOT));
             }
-            throw new IllegalStateException("websocket.accept on a connection that is already "
-                    + state.name().toLowerCase(java.util.Locale.ROOT));
-        }
-        if (subprotocol != null && !scope.subprotocols().contains(subprotocol)) {
-            throw new IllegalArgumentException("subprotocol '" + subprotocol + "' was not offered by the client; offered: "
-                    + scope.subprotocols());
-        }
-        String[] extra = subprotocol == null
-                ? new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey()}
-                : new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey(),
-                        "Sec-WebSocket-Protocol", subprotocol};
-        byte[] response = HttpResponses.head(101, headers, engine.settings().serverName(), extra);
-        draft.switchToWebsocket();
-        state = State.OPEN;
-        if (writeRaw(response)) {
-            engine.accessLog(clientForLog(), "WSCONNECT " + scope.rawPath(), null, null);
+            if (subprotocol != null && !scope.subprotocols().contains(subprotocol)) {
+                throw new IllegalArgumentException("subprotocol '" + subprotocol
+                        + "' was not offered by the client; offered: " + scope.subprotocols());
+            }
+            String[] extra = subprotocol == null
+                    ? new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey()}
+                    : new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey(),
+                            "Sec-WebSocket-Protocol", subprotocol};
+            byte[] response = HttpResponses.head(101, headers, engine.settings().serverName(), extra);
+            draft.switchToWebsocket();
+            if (!state.compareAndSet(State.CONNECTING, State.OPEN)) {
+                return;
+            }
+            if (writeRaw(response)) {
+                engine.accessLog(clientForLog(), "WSCONNECT " + scope.rawPath(), null, null);
+            }
         }
     }
 
@@ -143,8 +153,8 @@ final class WebsocketConnection extends ServerConnection {
             throw new IllegalArgumentException("websocket.send needs exactly one of 'text' and 'bytes': " + message);
         }
         long size = (text != null ? (long) text.length() * 3 : bytes.length) + 14;
-        synchronized (this) {
-            switch (state) {
+        synchronized (sendLock) {
+            switch (state.get()) {
                 case CONNECTING -> throw new IllegalStateException(
                         "websocket.send before websocket.accept on " + scope.path());
                 case CLOSING, CLOSED -> {
@@ -182,31 +192,25 @@ final class WebsocketConnection extends ServerConnection {
         }
         log.warn("closing {} for {}: the client is not reading ({} bytes queued, cap {})", scope.path(),
                 clientForLog(), queuedEstimate - size, cap);
-        state = State.CLOSING;
+        state.compareAndSet(State.OPEN, State.CLOSING);
         socket.closeConnection(CloseFrame.POLICY_VALIDATION, "outbound buffer over its cap: the client is not reading");
         return false;
     }
 
     private void close(int code, String reason) {
-        synchronized (this) {
-            switch (state) {
-                case CONNECTING -> {
-                    state = State.CLOSING;
-                    engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
-                    writeRaw(HttpResponses.simple(403, "Forbidden", engine.settings().serverName(), false));
-                    socket.close();
-                    return;
-                }
-                case CLOSING, CLOSED -> {
-                    return;
-                }
-                default -> {
-                }
+        synchronized (sendLock) {
+            if (state.compareAndSet(State.CONNECTING, State.CLOSING)) {
+                engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
+                writeRaw(HttpResponses.simple(403, "Forbidden", engine.settings().serverName(), false));
+                socket.close();
+                return;
             }
-            state = State.CLOSING;
+            if (!state.compareAndSet(State.OPEN, State.CLOSING)) {
+                return;
+            }
             closingSinceNanos = System.nanoTime();
+            socket.close(code, reason == null ? "" : truncateReason(reason));
         }
-        socket.close(code, reason == null ? "" : truncateReason(reason));
     }
 
     private static String truncateReason(String reason) {
@@ -221,29 +225,20 @@ final class WebsocketConnection extends ServerConnection {
 
     @Override
     void applicationReturned(Throwable failure) {
-        State current;
-        synchronized (this) {
-            current = state;
-        }
         if (failure != null && !(failure instanceof InterruptedException && isSocketClosed())) {
             log.error("Exception inside application for websocket {} (client {})", scope.path(), clientForLog(), failure);
         }
-        switch (current) {
+        switch (state.get()) {
             case CONNECTING -> {
-                synchronized (this) {
-                    state = State.CLOSING;
-                }
-                if (failure != null) {
+                synchronized (sendLock) {
+                    if (!state.compareAndSet(State.CONNECTING, State.CLOSING)) {
+                        return;
+                    }
                     engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
-                    writeRaw(HttpResponses.simple(
-                            failure instanceof io.channels4j.routing.NoRouteFoundException ? 404 : 500,
-                            failure instanceof io.channels4j.routing.NoRouteFoundException ? "Not Found" : "Internal Server Error",
-                            engine.settings().serverName(), false));
-                } else {
-                    engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
-                    writeRaw(HttpResponses.simple(403, "Forbidden", engine.settings().serverName(), false));
+                    int status = failure == null ? 403 : failure instanceof NoRouteFoundException ? 404 : 500;
+                    writeRaw(HttpResponses.simple(status, HttpResponses.reason(status), engine.settings().serverName(), false));
+                    socket.close();
                 }
-                socket.close();
             }
             case OPEN -> close(failure == null ? Events.CLOSE_NORMAL : Events.CLOSE_INTERNAL_ERROR, null);
             default -> {
@@ -255,11 +250,7 @@ final class WebsocketConnection extends ServerConnection {
     void sweep(long now) {
         super.sweep(now);
         ServerSettings settings = engine.settings();
-        State current;
-        synchronized (this) {
-            current = state;
-        }
-        switch (current) {
+        switch (state.get()) {
             case CONNECTING -> {
                 if (now - openedNanos > settings.connectTimeout().toNanos()) {
                     log.info("websocket {} rejected: the application did not accept within {}", scope.path(),
