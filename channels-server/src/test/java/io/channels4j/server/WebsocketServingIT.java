@@ -39,6 +39,7 @@ class WebsocketServingIT {
 
     static final LinkedBlockingQueue<String> DISCONNECTS = new LinkedBlockingQueue<>();
     static final List<String> ACCESS_LOG = new CopyOnWriteArrayList<>();
+    static final LinkedBlockingQueue<io.channels4j.Scope> SCOPES = new LinkedBlockingQueue<>();
     static volatile CountDownLatch release = new CountDownLatch(1);
 
     /** Echoes; "fail" throws; "block" waits for the test to release it; "flood:N" sends N 64 KiB frames. */
@@ -69,6 +70,9 @@ class WebsocketServingIT {
                 for (int i = 0; i < n && !isClosed(); i++) {
                     send(chunk);
                 }
+            } else if (text.equals("scope")) {
+                SCOPES.add(scope());
+                send("scope");
             } else if (text.equals("close")) {
                 close(4321, "bye now");
             } else {
@@ -115,11 +119,28 @@ class WebsocketServingIT {
         }
     }
 
+    /** Ignores the disconnect and hangs on; the server must interrupt it after the close timeout. */
+    public static class Stubborn extends WebsocketConsumer {
+        static final LinkedBlockingQueue<String> INTERRUPTED = new LinkedBlockingQueue<>();
+
+        @Override
+        public void disconnect(int code) {
+            try {
+                new CountDownLatch(1).await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                INTERRUPTED.add("interrupted after close " + code);
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     static Application application() {
         ChannelLayers none = new ChannelLayers();
         return ProtocolTypeRouter.of(Map.of("websocket", new URLRouter(List.of(
                 path("ws/echo/", Consumer.asApplication(Echo::new, none)),
+                path("ws/echo/<str:name>/", Consumer.asApplication(Echo::new, none)),
                 path("ws/silent/", Consumer.asApplication(Silent::new, none)),
+                path("ws/stubborn/", Consumer.asApplication(Stubborn::new, none)),
                 path("ws/reject/", Consumer.asApplication(Rejecting::new, none)),
                 path("ws/fail/", Consumer.asApplication(FailingConnect::new, none))))));
     }
@@ -259,6 +280,65 @@ class WebsocketServingIT {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("channels4j-") && t.isAlive()
                 && t.getName().contains(String.valueOf(own.port())));
         client.close();
+    }
+
+    @Test
+    void anApplicationThatOutlivesItsConnection_isInterruptedAfterTheCloseTimeout() throws Exception {
+        try (ChannelsServer own = ChannelsServer.builder().application(application()).port(0)
+                .applicationCloseTimeout(Duration.ofSeconds(1)).start()) {
+            TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/stubborn/"));
+            client.close();
+            assertThat(Stubborn.INTERRUPTED.poll(10, TimeUnit.SECONDS)).isEqualTo("interrupted after close 1000");
+            await().atMost(Duration.ofSeconds(5)).until(() -> own.openConnections() == 0);
+        }
+    }
+
+    @Test
+    void websocketTimeout_closesLongLivedConnections() throws Exception {
+        try (ChannelsServer own = ChannelsServer.builder().application(application()).port(0)
+                .websocketTimeout(Duration.ofSeconds(1)).start();
+             TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/echo/"))) {
+            TestClient.Event event = client.events.poll(10, TimeUnit.SECONDS);
+            assertThat(event).isNotNull();
+            assertThat(event.closeCode()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void websocketScope_isBuiltAsDaphneDoes() throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", server.server().port())) {
+            raw.setSoTimeout(5000);
+            String head = handshake(raw, "/ws/echo/caf%C3%A9/?room=lobby", "X_Smuggled: 1\r\nX-Trace: t\r\n"
+                    + "Sec-WebSocket-Protocol: a, b\r\n");
+            assertThat(head).startsWith("HTTP/1.1 101 ");
+            writeMaskedText(raw.getOutputStream(), "scope");
+            String frame = readTextFrame(raw.getInputStream());
+            io.channels4j.Scope scope = SCOPES.poll(5, TimeUnit.SECONDS);
+            assertThat(frame).isEqualTo("scope");
+            assertThat(scope).isNotNull();
+            assertThat(scope.type()).isEqualTo("websocket");
+            assertThat(scope.path()).isEqualTo("/ws/echo/café/");
+            assertThat(scope.rawPath()).isEqualTo("/ws/echo/caf%C3%A9/");
+            assertThat(scope.queryString()).isEqualTo("room=lobby");
+            assertThat(scope.scheme()).isEqualTo("ws");
+            assertThat(scope.subprotocols()).containsExactly("a", "b");
+            assertThat(scope.headers().get("x-trace")).isEqualTo("t");
+            assertThat(scope.headers().fields()).allMatch(f -> f.name().equals(f.name().toLowerCase(java.util.Locale.ROOT)));
+            assertThat(scope.headers().contains("x_smuggled")).isFalse();
+            assertThat(scope.client().host()).isEqualTo("127.0.0.1");
+            assertThat(scope.server().port()).isEqualTo(server.server().port());
+        }
+    }
+
+    static String readTextFrame(InputStream in) throws Exception {
+        int b0 = in.read();
+        int len = in.read() & 0x7f;
+        if (len == 126) {
+            len = (in.read() << 8) | in.read();
+        }
+        byte[] payload = in.readNBytes(len);
+        assertThat(b0 & 0x0f).isEqualTo(1);
+        return new String(payload, StandardCharsets.UTF_8);
     }
 
     @Test
