@@ -121,7 +121,7 @@ public final class ChannelsServer implements AutoCloseable {
      * interrupts what is left. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -136,6 +136,8 @@ public final class ChannelsServer implements AutoCloseable {
 
     /** Configures and starts a {@link ChannelsServer}. Not thread-safe. */
     public static final class Builder {
+        private static final Duration MAX_DURATION = Duration.ofDays(36500);
+
         private Application application;
         private String bind = "127.0.0.1";
         private int port = 8000;
@@ -204,7 +206,11 @@ public final class ChannelsServer implements AutoCloseable {
          * @return this builder
          */
         public Builder websocketTimeout(Duration timeout) {
-            this.websocketTimeout = Objects.requireNonNull(timeout, "websocketTimeout");
+            Objects.requireNonNull(timeout, "websocketTimeout");
+            if (timeout.isZero()) {
+                throw new IllegalArgumentException("websocketTimeout must be positive, or negative for no limit, was 0");
+            }
+            this.websocketTimeout = timeout.isNegative() ? timeout : notHuge(timeout, "websocketTimeout");
             return this;
         }
 
@@ -372,6 +378,14 @@ public final class ChannelsServer implements AutoCloseable {
          * @return this builder
          */
         public Builder serverName(String name) {
+            if (name != null) {
+                for (int i = 0; i < name.length(); i++) {
+                    char c = name.charAt(i);
+                    if (c < 0x20 || c >= 0x7f) {
+                        throw new IllegalArgumentException("serverName must be printable ASCII, was '" + name + "'");
+                    }
+                }
+            }
             this.serverName = name;
             return this;
         }
@@ -449,6 +463,14 @@ public final class ChannelsServer implements AutoCloseable {
             Objects.requireNonNull(d, name);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return notHuge(d, name);
+        }
+
+        /** Keeps durations where the timer's nanosecond arithmetic cannot overflow. */
+        private static Duration notHuge(Duration d, String name) {
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION.toDays() + " days, was " + d);
             }
             return d;
         }

@@ -21,6 +21,7 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Void> closedByServer = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     final WebSocket socket;
 
@@ -93,6 +94,7 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         events.add(new Event(null, null, statusCode, reason));
+        closedByServer.complete(null);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -106,6 +108,8 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
+        // a clean close: wait for the server's answer before dropping the connection
+        closedByServer.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
         socket.abort();
     }
 }

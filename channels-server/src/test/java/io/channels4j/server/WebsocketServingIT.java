@@ -157,13 +157,13 @@ class WebsocketServingIT {
 
     @Test
     void echo_textAndBinary() throws Exception {
-        try (TestClient client = TestClient.connect(server.websocketUrl("/ws/echo/"))) {
+        try (TestClient client = TestClient.connect(server.websocketUrl("/ws/echo/plain/"))) {
             client.sendText("héllo €");
             assertThat(client.receiveText()).isEqualTo("héllo €");
             client.sendBytes(new byte[] {0, 1, 2, (byte) 255});
             assertThat(client.next().bytes()).containsExactly(0, 1, 2, 255);
         }
-        assertThat(DISCONNECTS.poll(5, TimeUnit.SECONDS)).isEqualTo("/ws/echo/ 1000");
+        assertThat(nextDisconnectOf("/ws/echo/plain/", Duration.ofSeconds(5))).isEqualTo("/ws/echo/plain/ 1000");
     }
 
     @Test
@@ -188,7 +188,7 @@ class WebsocketServingIT {
     @Test
     void noAnswerWithinTheConnectTimeout_is403_andDisconnectRuns() throws Exception {
         assertThat(handshakeStatus("/ws/silent/")).isEqualTo(403);
-        assertThat(DISCONNECTS.poll(5, TimeUnit.SECONDS)).startsWith("/ws/silent/ ");
+        assertThat(nextDisconnectOf("/ws/silent/", Duration.ofSeconds(5))).startsWith("/ws/silent/ ");
     }
 
     @Test
@@ -200,24 +200,24 @@ class WebsocketServingIT {
 
     @Test
     void applicationErrorAfterAccept_closesWith1011() throws Exception {
-        try (TestClient client = TestClient.connect(server.websocketUrl("/ws/echo/"))) {
+        try (TestClient client = TestClient.connect(server.websocketUrl("/ws/echo/failing/"))) {
             client.sendText("fail");
             TestClient.Event close = client.next();
             assertThat(close.closeCode()).isEqualTo(1011);
         }
-        assertThat(DISCONNECTS.poll(5, TimeUnit.SECONDS)).isEqualTo("/ws/echo/ 1011");
+        assertThat(nextDisconnectOf("/ws/echo/failing/", Duration.ofSeconds(5))).isEqualTo("/ws/echo/failing/ 1011");
     }
 
     @Test
     void serverClose_carriesCodeAndReason_andDisconnectRunsOnce() throws Exception {
-        try (TestClient client = TestClient.connect(server.websocketUrl("/ws/echo/"))) {
+        try (TestClient client = TestClient.connect(server.websocketUrl("/ws/echo/closer/"))) {
             client.sendText("close");
             TestClient.Event close = client.next();
             assertThat(close.closeCode()).isEqualTo(4321);
             assertThat(close.reason()).isEqualTo("bye now");
         }
-        assertThat(DISCONNECTS.poll(5, TimeUnit.SECONDS)).isEqualTo("/ws/echo/ 4321");
-        assertThat(DISCONNECTS.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(nextDisconnectOf("/ws/echo/closer/", Duration.ofSeconds(5))).isEqualTo("/ws/echo/closer/ 4321");
+        assertThat(nextDisconnectOf("/ws/echo/closer/", Duration.ofMillis(300))).isNull();
     }
 
     @Test
@@ -241,10 +241,9 @@ class WebsocketServingIT {
             raw.setReceiveBufferSize(4096);
             raw.connect(new java.net.InetSocketAddress("127.0.0.1", server.server().port()), 5000);
             raw.setSoTimeout(5000);
-            assertThat(handshake(raw, "/ws/echo/", "")).startsWith("HTTP/1.1 101 ");
+            assertThat(handshake(raw, "/ws/echo/slow/", "")).startsWith("HTTP/1.1 101 ");
             writeMaskedText(raw.getOutputStream(), "flood:400"); // 25 MiB the client never reads
-            String disconnect = DISCONNECTS.poll(20, TimeUnit.SECONDS);
-            assertThat(disconnect).isEqualTo("/ws/echo/ 1008");
+            assertThat(nextDisconnectOf("/ws/echo/slow/", Duration.ofSeconds(20))).isEqualTo("/ws/echo/slow/ 1008");
         }
     }
 
@@ -270,12 +269,12 @@ class WebsocketServingIT {
     @Test
     void gracefulShutdown_sends1001_andApplicationsRunDisconnect() throws Exception {
         ChannelsServer own = ChannelsServer.builder().application(application()).port(0).start();
-        TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/echo/"));
+        TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/echo/shutdown/"));
         client.sendText("x");
         assertThat(client.receiveText()).isEqualTo("x");
         own.close();
         assertThat(client.next().closeCode()).isEqualTo(1001);
-        assertThat(DISCONNECTS.poll(5, TimeUnit.SECONDS)).isEqualTo("/ws/echo/ 1001");
+        assertThat(nextDisconnectOf("/ws/echo/shutdown/", Duration.ofSeconds(5))).isEqualTo("/ws/echo/shutdown/ 1001");
         assertThat(own.openConnections()).isZero();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("channels4j-") && t.isAlive()
                 && t.getName().contains(String.valueOf(own.port())));
@@ -352,6 +351,18 @@ class WebsocketServingIT {
         assertThat(ACCESS_LOG).anyMatch(l -> l.matches("127\\.0\\.0\\.1:\\d+ - - \\[.+\\] \"WSCONNECTING /ws/echo/\" - -"));
         assertThat(ACCESS_LOG).anyMatch(l -> l.contains("\"WSCONNECT /ws/echo/\" - -"));
         assertThat(ACCESS_LOG).anyMatch(l -> l.contains("\"WSREJECT /ws/reject/\" - -"));
+    }
+
+    /** The next recorded disconnect of a path; others (late ones of earlier tests) are skipped. */
+    private static String nextDisconnectOf(String path, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String next = left <= 0 ? null : DISCONNECTS.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null || next.startsWith(path + " ")) {
+                return next;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ raw socket helpers
