@@ -33,6 +33,7 @@ final class Engine extends WebSocketServer {
 
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private static final long SWEEP_MILLIS = 250;
+    private static final long LINGER_MILLIS = 1000;
 
     private final ServerSettings settings;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -121,11 +122,25 @@ final class Engine extends WebSocketServer {
     }
 
     /** Answers with an error status and closes; for requests that never reach an application. */
-    void reject(WebSocketImpl socket, int status, String reason, boolean head) {
+    void reject(WebSocketImpl socket, int status, String reason, boolean head, String... extraHeaders) {
         log.debug("answering {} to {}: {}", status, socket.getRemoteSocketAddress(), reason);
         String text = status == 503 ? "Service Unavailable" : HttpResponses.reason(status);
-        socket.sendFrame(new RawFrame(ByteBuffer.wrap(HttpResponses.simple(status, text, settings.serverName(), head))));
+        socket.sendFrame(new RawFrame(ByteBuffer.wrap(
+                HttpResponses.simple(status, text, settings.serverName(), head, extraHeaders))));
         socket.close();
+    }
+
+    /**
+     * Answers a request whose body the client may still be sending (411, 413): the answer goes
+     * out at once, the body is read and discarded, and the socket closes a moment later, so the
+     * client's pending bytes do not turn into a reset that destroys the answer before it is read.
+     */
+    void rejectLingering(WebSocketImpl socket, int status, String reason, boolean head) {
+        log.debug("answering {} to {}: {}", status, socket.getRemoteSocketAddress(), reason);
+        ((ServerDraft) socket.getDraft()).attach(null, ServerDraft.Mode.HTTP);
+        socket.sendFrame(new RawFrame(ByteBuffer.wrap(
+                HttpResponses.simple(status, HttpResponses.reason(status), settings.serverName(), head))));
+        timer.schedule(() -> socket.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

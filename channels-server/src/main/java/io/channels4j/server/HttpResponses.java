@@ -90,11 +90,12 @@ final class HttpResponses {
      * @param text       the plain-text body
      * @param serverName the Server header or null
      * @param head       false for a HEAD request: no body
+     * @param extraHeaders more headers, name/value pairs
      * @return the bytes
      */
-    static byte[] simple(int status, String text, String serverName, boolean head) {
+    static byte[] simple(int status, String text, String serverName, boolean head, String... extraHeaders) {
         byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] top = head(status, Headers.of("Content-Type", "text/plain; charset=utf-8"), serverName,
+        byte[] top = head(status, Headers.of(extraHeaders).plus("Content-Type", "text/plain; charset=utf-8"), serverName,
                 "Content-Length", String.valueOf(body.length), "Date", date(), "Connection", "close");
         if (!head) {
             byte[] all = new byte[top.length + body.length];

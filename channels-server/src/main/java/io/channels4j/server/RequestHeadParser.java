@@ -143,7 +143,7 @@ final class RequestHeadParser {
                     throw new BadRequestException(400, "invalid character in header name");
                 }
             }
-            String value = line.substring(colon + 1).strip();
+            String value = trimSpaceAndTab(line.substring(colon + 1));
             for (int j = 0; j < value.length(); j++) {
                 if (!isFieldValueChar(value.charAt(j))) {
                     throw new BadRequestException(400, "invalid character in header " + name);
@@ -152,6 +152,19 @@ final class RequestHeadParser {
             fields.add(new Headers.Field(name, value));
         }
         return new RequestHead(method, target, httpVersion, Headers.of(fields));
+    }
+
+    /** Trims only SP and HTAB (RFC 9110 OWS): other control bytes must stay, to be rejected. */
+    private static String trimSpaceAndTab(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 
     /** RFC 9110 tchar. */

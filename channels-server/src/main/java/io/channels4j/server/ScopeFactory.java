@@ -40,15 +40,20 @@ final class ScopeFactory {
         if (websocket) {
             String version = head.headers().get("sec-websocket-version");
             String key = head.headers().get("sec-websocket-key");
-            if (!"GET".equals(head.method()) || key == null || key.isBlank() || !"13".equals(version == null ? null : version.trim())) {
+            if (!"GET".equals(head.method()) || key == null || key.isBlank()) {
                 throw new BadRequestException(400, "invalid WebSocket handshake");
+            }
+            if (!"13".equals(version == null ? null : version.trim())) {
+                // RFC 6455 §4.2.2: say which version this server speaks
+                engine.reject(socket, 426, "unsupported WebSocket version", false, "Sec-WebSocket-Version", "13");
+                return null;
             }
             Scope scope = scope(settings, socket, head, Scope.WEBSOCKET);
             return new WebsocketConnection(engine, socket, draft, scope, key.trim());
         }
         long contentLength = 0;
         if (head.headers().contains("transfer-encoding")) {
-            engine.reject(socket, 411, "chunked request bodies are not supported; send Content-Length", false);
+            engine.rejectLingering(socket, 411, "chunked request bodies are not supported; send Content-Length", false);
             return null;
         }
         List<String> lengths = head.headers().getAll("content-length");
@@ -69,7 +74,7 @@ final class ScopeFactory {
             }
         }
         if (contentLength > settings.maxRequestBodySize()) {
-            engine.reject(socket, 413, "request body larger than " + settings.maxRequestBodySize() + " bytes",
+            engine.rejectLingering(socket, 413, "request body larger than " + settings.maxRequestBodySize() + " bytes",
                     "HEAD".equals(head.method()));
             return null;
         }

@@ -12,6 +12,7 @@ import org.java_websocket.enums.HandshakeState;
 import org.java_websocket.exceptions.IncompleteHandshakeException;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.Handshakedata;
@@ -45,6 +46,11 @@ final class ServerDraft extends Draft_6455 {
     private BadRequestException headError;
     private volatile ServerConnection connection;
     private volatile long lastInboundNanos = System.nanoTime();
+    /** Frame-boundary tracking for the mask check: header bytes seen, bytes of the frame left. */
+    private final byte[] frameHeader = new byte[14];
+    private int frameHeaderLength;
+    private int frameHeaderNeeded = 2;
+    private long frameBytesLeft;
 
     ServerDraft(int maxHeadSize, int maxMessageSize) {
         super(Collections.emptyList(), maxMessageSize);
@@ -128,6 +134,7 @@ final class ServerDraft extends Draft_6455 {
         lastInboundNanos = System.nanoTime();
         Mode current = mode;
         if (current == Mode.WEBSOCKET) {
+            requireMaskedFrames(buffer);
             return super.translateFrame(buffer);
         }
         ServerConnection target = connection;
@@ -136,6 +143,46 @@ final class ServerDraft extends Draft_6455 {
         }
         buffer.position(buffer.limit());
         return Collections.emptyList();
+    }
+
+    /**
+     * RFC 6455 §5.1: a server must close the connection on an unmasked client frame; the library
+     * does not check. Follows frame boundaries across reads without consuming anything.
+     */
+    private void requireMaskedFrames(ByteBuffer buffer) throws InvalidDataException {
+        int i = buffer.position();
+        int limit = buffer.limit();
+        while (i < limit) {
+            if (frameBytesLeft > 0) {
+                long step = Math.min(frameBytesLeft, limit - i);
+                i += (int) step;
+                frameBytesLeft -= step;
+                continue;
+            }
+            frameHeader[frameHeaderLength++] = buffer.get(i++);
+            if (frameHeaderLength == 2) {
+                if ((frameHeader[1] & 0x80) == 0) {
+                    throw new InvalidDataException(CloseFrame.PROTOCOL_ERROR, "client frames must be masked");
+                }
+                int length7 = frameHeader[1] & 0x7f;
+                frameHeaderNeeded = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + 4;
+            }
+            if (frameHeaderLength >= 2 && frameHeaderLength == frameHeaderNeeded) {
+                int length7 = frameHeader[1] & 0x7f;
+                long payload = length7;
+                if (length7 == 126) {
+                    payload = ((frameHeader[2] & 0xffL) << 8) | (frameHeader[3] & 0xffL);
+                } else if (length7 == 127) {
+                    payload = 0;
+                    for (int b = 2; b < 10; b++) {
+                        payload = (payload << 8) | (frameHeader[b] & 0xffL);
+                    }
+                }
+                frameBytesLeft = payload;
+                frameHeaderLength = 0;
+                frameHeaderNeeded = 2;
+            }
+        }
     }
 
     @Override
