@@ -268,7 +268,9 @@ class WebsocketServingIT {
 
     @Test
     void gracefulShutdown_sends1001_andApplicationsRunDisconnect() throws Exception {
+        long serverThreadsBefore = serverThreads();
         ChannelsServer own = ChannelsServer.builder().application(application()).port(0).start();
+        assertThat(serverThreads()).isGreaterThan(serverThreadsBefore);
         TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/echo/shutdown/"));
         client.sendText("x");
         assertThat(client.receiveText()).isEqualTo("x");
@@ -276,8 +278,8 @@ class WebsocketServingIT {
         assertThat(client.next().closeCode()).isEqualTo(1001);
         assertThat(nextDisconnectOf("/ws/echo/shutdown/", Duration.ofSeconds(5))).isEqualTo("/ws/echo/shutdown/ 1001");
         assertThat(own.openConnections()).isZero();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("channels4j-") && t.isAlive()
-                && t.getName().contains(String.valueOf(own.port())));
+        // no thread left behind: selector, decoders, timer and application threads are gone
+        await().atMost(Duration.ofSeconds(5)).until(() -> serverThreads() == serverThreadsBefore);
         client.close();
     }
 
@@ -351,6 +353,14 @@ class WebsocketServingIT {
         assertThat(ACCESS_LOG).anyMatch(l -> l.matches("127\\.0\\.0\\.1:\\d+ - - \\[.+\\] \"WSCONNECTING /ws/echo/\" - -"));
         assertThat(ACCESS_LOG).anyMatch(l -> l.contains("\"WSCONNECT /ws/echo/\" - -"));
         assertThat(ACCESS_LOG).anyMatch(l -> l.contains("\"WSREJECT /ws/reject/\" - -"));
+    }
+
+    /** Live platform threads the server names (virtual application threads are not listed here). */
+    private static long serverThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && (t.getName().equals("channels4j-selector")
+                        || t.getName().startsWith("channels4j-decoder-") || t.getName().equals("channels4j-server-timer")))
+                .count();
     }
 
     /** The next recorded disconnect of a path; others (late ones of earlier tests) are skipped. */
