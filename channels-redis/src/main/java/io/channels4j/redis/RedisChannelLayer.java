@@ -1,0 +1,530 @@
+package io.channels4j.redis;
+
+import io.channels4j.Message;
+import io.channels4j.layer.ChannelCapacities;
+import io.channels4j.layer.ChannelFullException;
+import io.channels4j.layer.ChannelLayer;
+import io.channels4j.layer.ChannelNames;
+import io.channels4j.layer.ChannelSink;
+import io.channels4j.layer.Subscription;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * The production channel layer: Redis, wire-compatible with Python's channels_redis 4.0, so Java
+ * and Python Django processes share one Redis, one set of channels and one set of groups.
+ *
+ * <pre>{@code
+ * ChannelLayer layer = RedisChannelLayer.builder().host("redis://127.0.0.1:6379/0").build();
+ * // or: ChannelLayers.create("redis://127.0.0.1:6379/0?capacity=200")
+ * }</pre>
+ *
+ * <p>Wire format: keys {@code prefix + channel} (a process-local name up to its {@code !}) and
+ * {@code prefix + ":group:" + group}; sorted sets scored by send time in float seconds; each member
+ * 12 random bytes followed by the msgpack body (optionally Fernet-encrypted with channels_redis's
+ * key derivation), with {@code __asgi_channel__} naming the local channel (a string on send, a
+ * list on group send); CRC32 sharding over several hosts. One difference, deliberate: a send to a
+ * process-local channel is sharded by its non-local part, where channels_redis hashes the whole
+ * name and can put the message on a shard nobody reads (django/channels#1492).
+ *
+ * <p>Receiving: one loop per layer instance pops this process's queue key in batches and routes
+ * messages to consumers' inboxes ({@link #subscribe}); normal channels (workers) are received with
+ * channels_redis's {@code $inflight} protocol so Python and Java readers can share a queue.
+ *
+ * <p>Failures: every operation that cannot reach Redis throws
+ * {@link io.channels4j.layer.ChannelLayerException} within
+ * the configured timeout; the receive loop reconnects with backoff. Thread-safe. Lifecycle:
+ * build once per process; {@link #close()} stops the loop and closes the pools.
+ */
+public final class RedisChannelLayer implements ChannelLayer {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
+    private static final int RANDOM_PREFIX = 12;
+    private static final String ASGI_CHANNEL = ChannelLayer.RESERVED_CHANNEL_KEY;
+
+    private final List<RedisShard> shards;
+    private final String prefix;
+    private final Duration expiry;
+    private final Duration groupExpiry;
+    private final ChannelCapacities capacities;
+    private final SymmetricEncryption encryption;
+    private final Clock clock;
+    private final String clientPrefix = UUID.randomUUID().toString().replace("-", "");
+    private final LocalChannels locals;
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicInteger sendIndex = new AtomicInteger();
+    private final AtomicInteger receiveIndex = new AtomicInteger();
+    private final AtomicLong lastScoreMicros = new AtomicLong();
+    private final Map<String, ReentrantLock> sharedReceiveLocks = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** What the receive loop decoded: the message and the local channels it is for. */
+    record Received(Message message, List<String> channels) {
+    }
+
+    RedisChannelLayer(List<RedisShard> shards, String prefix, Duration expiry, Duration groupExpiry,
+                      ChannelCapacities capacities, SymmetricEncryption encryption, Clock clock) {
+        this.shards = List.copyOf(shards);
+        this.prefix = prefix;
+        this.expiry = expiry;
+        this.groupExpiry = groupExpiry;
+        this.capacities = capacities;
+        this.encryption = encryption;
+        this.clock = clock;
+        String localQueue = "specific." + clientPrefix + "!";
+        this.locals = new LocalChannels(this, shardFor(localQueue), key(localQueue),
+                Math.max(expiry.toNanos(), TimeUnit.SECONDS.toNanos(60)), dropped::add);
+    }
+
+    /**
+     * Starts configuring a layer; with no host it connects to {@code redis://localhost:6379}.
+     *
+     * @return a builder with channels_redis's defaults; not thread-safe
+     */
+    public static RedisChannelLayerBuilder builder() {
+        return new RedisChannelLayerBuilder();
+    }
+
+    // ------------------------------------------------------------------ send
+
+    @Override
+    public void send(String channel, Message message) {
+        ChannelNames.requireValidChannelName(channel);
+        requireSendable(message);
+        checkOpen();
+        int capacity = capacity(channel);
+        if (isOwn(channel)) {
+            // only this process can ever receive it: deliver in-process, no Redis round trip
+            if (!LocalChannels.deliver(locals.register(channel, capacity), message, nextScore())) {
+                throw new ChannelFullException(channel, capacity);
+            }
+            return;
+        }
+        boolean local = channel.indexOf('!') >= 0;
+        String queue = local ? ChannelNames.nonLocalName(channel) : channel;
+        byte[] member = member(local ? MessageCodec.encode(message, channel) : MessageCodec.encode(message));
+        RedisShard shard = local ? shardFor(queue) : shards.get(Math.floorMod(sendIndex.getAndIncrement(), shards.size()));
+        double now = nextScore();
+        Object sent = shard.call("send", jedis -> RedisShard.eval(jedis, RedisScripts.SEND, List.of(key(queue)),
+                List.of(member, score(now), trimBefore(now, expiry), number(capacity), number(expirySeconds()))));
+        if (sent instanceof Long l && l == 0L) {
+            throw new ChannelFullException(channel, capacity);
+        }
+    }
+
+    private static void requireSendable(Message message) {
+        Objects.requireNonNull(message, "message");
+        if (message.has(ASGI_CHANNEL)) {
+            throw new IllegalArgumentException("message must not contain the reserved key '" + ASGI_CHANNEL + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    @Override
+    public Message receive(String channel) throws InterruptedException {
+        Message message;
+        do {
+            message = receive(channel, Duration.ofDays(365));
+        } while (message == null);
+        return message;
+    }
+
+    @Override
+    public Message receive(String channel, Duration timeout) throws InterruptedException {
+        ChannelNames.requireValidReceiveName(channel);
+        Objects.requireNonNull(timeout, "timeout");
+        checkOpen();
+        if (channel.indexOf('!') >= 0) {
+            return receiveLocal(channel, timeout);
+        }
+        return receiveShared(channel, timeout);
+    }
+
+    private Message receiveLocal(String channel, Duration timeout) throws InterruptedException {
+        requireOwn(channel);
+        LocalChannels.Local local = locals.register(channel, capacity(channel));
+        if (local.sink != null) {
+            throw new IllegalStateException("channel '" + channel
+                    + "' has an active subscription; receive is not supported until it is closed");
+        }
+        locals.ensureRunning();
+        local.waiters.incrementAndGet();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                LocalChannels.Entry entry = local.buffer.pollFirst(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                local.lastUsedNanos = System.nanoTime();
+                if (entry == null) {
+                    return null;
+                }
+                if (entry.sentAt() >= nowSeconds() - expiry.toMillis() / 1000.0) {
+                    return entry.message();
+                }
+                dropped.increment(); // expired while buffered
+            }
+        } finally {
+            local.waiters.decrementAndGet();
+        }
+    }
+
+    /** channels_redis's receive on a shared queue: restore backups, pop, back up, acknowledge. */
+    private Message receiveShared(String channel, Duration timeout) throws InterruptedException {
+        // Receivers of one channel in this process take turns, as channels_redis's per-channel
+        // locks make them: the restore script must not put back a message another receiver of
+        // ours has popped but not yet acknowledged.
+        ReentrantLock lock = sharedReceiveLocks.computeIfAbsent(channel, c -> new ReentrantLock(true));
+        if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return null;
+        }
+        try {
+            return receiveSharedLocked(channel, timeout);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Message receiveSharedLocked(String channel, Duration timeout) throws InterruptedException {
+        byte[] queue = key(channel);
+        byte[] backup = key(channel + "$inflight");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long leftNanos = deadline - System.nanoTime();
+            if (leftNanos <= 0) {
+                return null;
+            }
+            double wait = Math.max(0.01, Math.min(1.0, leftNanos / 1e9));
+            RedisShard shard = shards.get(Math.floorMod(receiveIndex.getAndIncrement(), shards.size()));
+            Tuple popped = shard.call("receive", jedis -> {
+                RedisShard.eval(jedis, RedisScripts.RESTORE_INFLIGHT, List.of(), List.of(queue, backup));
+                KeyValue<byte[], Tuple> hit = jedis.bzpopmin(wait, queue);
+                if (hit == null) {
+                    return null;
+                }
+                jedis.zadd(backup, hit.getValue().getScore(), hit.getValue().getBinaryElement());
+                jedis.zpopmin(backup);
+                return hit.getValue();
+            });
+            if (popped != null) {
+                Received received = decodeMember(popped.getBinaryElement(), popped.getScore());
+                if (received != null) {
+                    return received.message();
+                }
+            }
+        }
+    }
+
+    /**
+     * Decodes a popped member; null (logged) when it expired or cannot be read.
+     *
+     * @param member the sorted-set member
+     * @param score  its score (send time)
+     * @return the message and its channels
+     */
+    Received decodeMember(byte[] member, double score) {
+        if (score < nowSeconds() - expiry.toMillis() / 1000.0) {
+            log.debug("dropped an expired message (sent {} s ago)", nowSeconds() - score);
+            dropped.increment();
+            return null;
+        }
+        try {
+            byte[] body = java.util.Arrays.copyOfRange(member, RANDOM_PREFIX, member.length);
+            if (encryption != null) {
+                body = encryption.decrypt(body, expiry.plusSeconds(10));
+            }
+            MessageCodec.Decoded decoded = MessageCodec.decodeWithChannel(body);
+            List<String> names = new ArrayList<>(1);
+            Object channel = decoded.asgiChannel();
+            if (channel instanceof String name) {
+                names.add(name);
+            } else if (channel instanceof List<?> list) {
+                for (Object o : list) {
+                    names.add(String.valueOf(o));
+                }
+            }
+            return new Received(decoded.message(), names);
+        } catch (RuntimeException e) {
+            log.warn("dropped a message that could not be decoded: {}", e.getMessage());
+            dropped.increment();
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ channels and subscriptions
+
+    @Override
+    public String newChannel(String prefix) {
+        ChannelNames.requireValidPrefix(prefix, 2 + 2 * 32);
+        checkOpen();
+        String name = prefix + "." + clientPrefix + "!" + UUID.randomUUID().toString().replace("-", "");
+        locals.register(name, capacity(name));
+        return name;
+    }
+
+    @Override
+    public Subscription subscribe(String channel, ChannelSink sink) {
+        ChannelNames.requireValidChannelName(channel);
+        Objects.requireNonNull(sink, "sink");
+        checkOpen();
+        if (channel.indexOf('!') < 0) {
+            return ChannelLayer.super.subscribe(channel, sink);
+        }
+        requireOwn(channel);
+        LocalChannels.Local local = locals.register(channel, capacity(channel));
+        local.sink = sink;
+        LocalChannels.drainTo(local, sink);
+        locals.ensureRunning();
+        return () -> {
+            if (local.sink == sink) {
+                local.sink = null;
+                local.lastUsedNanos = System.nanoTime();
+            }
+        };
+    }
+
+    private void requireOwn(String channel) {
+        if (!ChannelNames.nonLocalName(channel).endsWith("." + clientPrefix + "!")) {
+            throw new IllegalArgumentException("channel '" + channel + "' belongs to another layer instance; "
+                    + "only the layer that created a process-local channel can receive on it");
+        }
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    @Override
+    public void groupAdd(String group, String channel) {
+        ChannelNames.requireValidGroupName(group);
+        ChannelNames.requireValidChannelName(channel);
+        checkOpen();
+        byte[] key = groupKey(group);
+        byte[] member = channel.getBytes(StandardCharsets.UTF_8);
+        double now = nowSeconds();
+        shardFor(group).call("group add", jedis -> {
+            var pipeline = jedis.pipelined();
+            pipeline.zadd(key, now, member);
+            pipeline.expire(key, groupExpiry.toSeconds());
+            pipeline.sync();
+            return null;
+        });
+    }
+
+    @Override
+    public void groupDiscard(String group, String channel) {
+        ChannelNames.requireValidGroupName(group);
+        ChannelNames.requireValidChannelName(channel);
+        checkOpen();
+        byte[] key = groupKey(group);
+        byte[] member = channel.getBytes(StandardCharsets.UTF_8);
+        shardFor(group).call("group discard", jedis -> jedis.zrem(key, member));
+    }
+
+    @Override
+    public void groupSend(String group, Message message) {
+        ChannelNames.requireValidGroupName(group);
+        requireSendable(message);
+        checkOpen();
+        double now = nowSeconds();
+        byte[] trimGroup = trimBefore(now, groupExpiry);
+        @SuppressWarnings("unchecked")
+        List<byte[]> members = (List<byte[]>) shardFor(group).call("group send", jedis ->
+                RedisShard.eval(jedis, RedisScripts.GROUP_MEMBERS, List.of(groupKey(group)), List.of(trimGroup)));
+        if (members == null || members.isEmpty()) {
+            return;
+        }
+        // one copy per queue key, naming every member channel that shares it (channels_redis);
+        // this process's own channels are served in-process
+        long over = 0;
+        Map<String, List<String>> channelsByQueue = new LinkedHashMap<>();
+        double sentAt = nextScore();
+        for (byte[] raw : members) {
+            String channel = new String(raw, StandardCharsets.UTF_8);
+            if (isOwn(channel)) {
+                LocalChannels.Local local = locals.get(channel);
+                if (local != null && !LocalChannels.deliver(local, message, sentAt)) {
+                    over++;
+                }
+                continue;
+            }
+            String queue = channel.indexOf('!') >= 0 ? ChannelNames.nonLocalName(channel) : channel;
+            channelsByQueue.computeIfAbsent(queue, q -> new ArrayList<>(1)).add(channel);
+        }
+        Map<RedisShard, List<String>> queuesByShard = new LinkedHashMap<>();
+        for (String queue : channelsByQueue.keySet()) {
+            queuesByShard.computeIfAbsent(shardFor(queue), s -> new ArrayList<>()).add(queue);
+        }
+        MessageCodec.Prepared prepared = MessageCodec.prepare(message);
+        for (Map.Entry<RedisShard, List<String>> entry : queuesByShard.entrySet()) {
+            List<byte[]> keys = new ArrayList<>();
+            List<byte[]> bodies = new ArrayList<>();
+            List<byte[]> caps = new ArrayList<>();
+            for (String queue : entry.getValue()) {
+                List<String> channels = channelsByQueue.get(queue);
+                keys.add(key(queue));
+                bodies.add(member(prepared.encode(channels)));
+                caps.add(number(capacity(channels.get(0))));
+            }
+            List<byte[]> args = new ArrayList<>(bodies.size() * 2 + 3);
+            args.addAll(bodies);
+            args.addAll(caps);
+            args.add(score(sentAt));
+            args.add(number(expirySeconds()));
+            args.add(trimBefore(now, expiry));
+            Object result = entry.getKey().call("group send", jedis -> RedisShard.eval(jedis, RedisScripts.GROUP_SEND, keys, args));
+            if (result instanceof Long l) {
+                over += l;
+            }
+        }
+        if (over > 0) {
+            dropped.add(over);
+            log.info("{} of {} channels over capacity in group {}", over, members.size(), group);
+        }
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    @Override
+    public void flush() {
+        checkOpen();
+        byte[] pattern = (prefix + "*").getBytes(StandardCharsets.UTF_8);
+        for (RedisShard shard : shards) {
+            shard.call("flush", jedis -> RedisShard.eval(jedis, RedisScripts.FLUSH, List.of(), List.of(pattern)));
+        }
+        locals.clearBuffers();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        locals.close();
+        for (RedisShard shard : shards) {
+            shard.close();
+        }
+    }
+
+    @Override
+    public int capacity(String channel) {
+        return capacities.capacity(channel);
+    }
+
+    @Override
+    public long droppedMessages() {
+        return dropped.sum();
+    }
+
+    /** @return the key prefix (default {@code asgi}) */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** @return the hosts, in shard order */
+    public List<String> hosts() {
+        return shards.stream().map(RedisShard::name).toList();
+    }
+
+    /** @return how many process-local channels this instance tracks (for leak checks) */
+    public int localChannelCount() {
+        return locals.size();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private RedisShard shardFor(String value) {
+        return shards.get(ConsistentHash.shard(value, shards.size()));
+    }
+
+    private byte[] key(String name) {
+        return (prefix + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] groupKey(String group) {
+        return (prefix + ":group:" + group).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] member(byte[] body) {
+        byte[] payload = encryption == null ? body : encryption.encrypt(body);
+        byte[] member = new byte[RANDOM_PREFIX + payload.length];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < RANDOM_PREFIX; i++) {
+            member[i] = (byte) random.nextInt(256);
+        }
+        System.arraycopy(payload, 0, member, RANDOM_PREFIX, payload.length);
+        return member;
+    }
+
+    /** Whether a channel is process-local to this very layer instance. */
+    private boolean isOwn(String channel) {
+        int bang = channel.indexOf('!');
+        return bang > 0 && channel.regionMatches(bang - clientPrefix.length() - 1, "." + clientPrefix, 0,
+                clientPrefix.length() + 1);
+    }
+
+    /**
+     * A send time that only grows within this layer, so two messages sent in the same
+     * millisecond keep their order in the sorted set (equal scores would sort by member bytes).
+     */
+    private double nextScore() {
+        long micros = lastScoreMicros.updateAndGet(last -> Math.max(clock.millis() * 1000, last + 1));
+        return micros / 1_000_000.0;
+    }
+
+    private double nowSeconds() {
+        return clock.millis() / 1000.0;
+    }
+
+    private long expirySeconds() {
+        return Math.max(1, (expiry.toMillis() + 999) / 1000);
+    }
+
+    private static byte[] score(double seconds) {
+        return BigDecimal.valueOf(seconds).toPlainString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** channels_redis trims with {@code int(now) - int(expiry)}. */
+    private static byte[] trimBefore(double now, Duration age) {
+        return number((long) now - age.toSeconds());
+    }
+
+    private static byte[] number(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("layer is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisChannelLayer" + hosts() + " prefix=" + prefix;
+    }
+}

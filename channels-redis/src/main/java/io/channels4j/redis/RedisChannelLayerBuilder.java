@@ -1,0 +1,306 @@
+package io.channels4j.redis;
+
+import io.channels4j.layer.ChannelCapacities;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisSentinelPool;
+
+/**
+ * Configures a {@link RedisChannelLayer}. Defaults are channels_redis 4.0's: host
+ * {@code redis://localhost:6379}, prefix {@code asgi}, expiry 60 s, group expiry 86400 s,
+ * capacity 100. Not thread-safe; {@link #build()} may be called once per layer.
+ */
+public final class RedisChannelLayerBuilder {
+
+    /** A Sentinel-managed master. */
+    private record SentinelSpec(String masterName, List<String> sentinels, int database, String password) {
+    }
+
+    private final List<URI> hosts = new ArrayList<>();
+    private final List<SentinelSpec> sentinels = new ArrayList<>();
+    private String prefix = "asgi";
+    private Duration expiry = Duration.ofSeconds(60);
+    private Duration groupExpiry = Duration.ofSeconds(86400);
+    private ChannelCapacities capacities = ChannelCapacities.of(100);
+    private List<String> encryptionKeys = List.of();
+    private Duration timeout = Duration.ofSeconds(2);
+    private int poolSize = 64;
+    private Clock clock = Clock.systemUTC();
+
+    RedisChannelLayerBuilder() {
+    }
+
+    /**
+     * Adds a Redis server; several hosts shard channels and groups by CRC32 as channels_redis does
+     * (the order matters and must match other processes).
+     *
+     * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...} (TLS)
+     * @return this builder
+     * @throws IllegalArgumentException if the URL is not a redis URL
+     */
+    public RedisChannelLayerBuilder host(String url) {
+        URI uri = URI.create(Objects.requireNonNull(url, "url"));
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("a Redis host must be a redis:// or rediss:// URL, was '" + url + "'");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("a Redis host URL needs a host, was '" + url + "'");
+        }
+        hosts.add(uri);
+        return this;
+    }
+
+    /**
+     * Adds a Sentinel-managed master as a shard.
+     *
+     * @param masterName the master's name, e.g. {@code mymaster}
+     * @param sentinels  {@code host:port} of each sentinel
+     * @param database   the database index
+     * @param password   the master's password, or null
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder sentinel(String masterName, List<String> sentinels, int database, String password) {
+        if (sentinels.isEmpty()) {
+            throw new IllegalArgumentException("a Sentinel shard needs at least one sentinel address");
+        }
+        this.sentinels.add(new SentinelSpec(Objects.requireNonNull(masterName, "masterName"), List.copyOf(sentinels),
+                database, password));
+        return this;
+    }
+
+    /**
+     * The key prefix; must match the other processes sharing the Redis.
+     *
+     * @param prefix default {@code asgi}
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder prefix(String prefix) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        return this;
+    }
+
+    /**
+     * How long an unread message lives.
+     *
+     * @param expiry default 60 s
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder expiry(Duration expiry) {
+        this.expiry = atLeastOneSecond(expiry, "expiry");
+        return this;
+    }
+
+    /**
+     * How long a group membership lives after its last {@code groupAdd}.
+     *
+     * @param groupExpiry default 86400 s
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder groupExpiry(Duration groupExpiry) {
+        this.groupExpiry = atLeastOneSecond(groupExpiry, "groupExpiry");
+        return this;
+    }
+
+    /**
+     * The default channel capacity.
+     *
+     * @param capacity default 100
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder capacity(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+        }
+        this.capacities = capacities.withDefault(capacity);
+        return this;
+    }
+
+    /**
+     * A capacity for channels matching a glob; first match wins.
+     *
+     * @param glob     e.g. {@code http.request*}
+     * @param capacity the capacity
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder channelCapacity(String glob, int capacity) {
+        this.capacities = capacities.withGlob(glob, capacity);
+        return this;
+    }
+
+    /**
+     * A capacity for channels matching a regex (from the start); first match wins.
+     *
+     * @param regex    the pattern
+     * @param capacity the capacity
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder channelCapacity(Pattern regex, int capacity) {
+        this.capacities = capacities.withRegex(regex, capacity);
+        return this;
+    }
+
+    /**
+     * All capacities at once.
+     *
+     * @param capacities default and per-channel capacities
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder capacities(ChannelCapacities capacities) {
+        this.capacities = Objects.requireNonNull(capacities, "capacities");
+        return this;
+    }
+
+    /**
+     * Encrypts message bodies with Fernet, keys derived as channels_redis does; the first key
+     * encrypts, every key is tried to decrypt (key rotation).
+     *
+     * @param keys the secrets; empty for no encryption (the default)
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder symmetricEncryptionKeys(List<String> keys) {
+        this.encryptionKeys = List.copyOf(keys);
+        return this;
+    }
+
+    /**
+     * Connect and socket timeout: how long an operation may wait for an unreachable Redis before
+     * it fails with {@link io.channels4j.layer.ChannelLayerException}.
+     *
+     * @param timeout default 2 s
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder timeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * Connections per host.
+     *
+     * @param size default 64
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder poolSize(int size) {
+        if (size < 2) {
+            throw new IllegalArgumentException("poolSize must be >= 2, was " + size);
+        }
+        this.poolSize = size;
+        return this;
+    }
+
+    /**
+     * The clock that scores messages and memberships (tests use a fake one).
+     *
+     * @param clock default: system UTC
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Creates the layer and its connection pools (no connection is made until first use).
+     *
+     * @return the layer
+     */
+    public RedisChannelLayer build() {
+        List<RedisShard> shards = new ArrayList<>();
+        List<URI> all = hosts.isEmpty() && sentinels.isEmpty() ? List.of(URI.create("redis://localhost:6379")) : hosts;
+        for (URI uri : all) {
+            shards.add(new RedisShard(describe(uri), pool(uri)));
+        }
+        for (SentinelSpec spec : sentinels) {
+            Set<HostAndPort> addresses = new LinkedHashSet<>();
+            for (String address : spec.sentinels()) {
+                addresses.add(HostAndPort.from(address));
+            }
+            DefaultJedisClientConfig master = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
+                    .database(spec.database()).password(spec.password()).build();
+            DefaultJedisClientConfig sentinel = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis()).build();
+            shards.add(new RedisShard("sentinel:" + spec.masterName() + "@" + spec.sentinels(),
+                    new JedisSentinelPool(spec.masterName(), addresses, poolConfig(), master, sentinel)));
+        }
+        SymmetricEncryption encryption = encryptionKeys.isEmpty() ? null : new SymmetricEncryption(encryptionKeys);
+        return new RedisChannelLayer(shards, prefix, expiry, groupExpiry, capacities, encryption, clock);
+    }
+
+    private JedisPool pool(URI uri) {
+        String user = null;
+        String password = null;
+        if (uri.getUserInfo() != null) {
+            String info = uri.getUserInfo();
+            int colon = info.indexOf(':');
+            if (colon >= 0) {
+                user = info.substring(0, colon).isEmpty() ? null : info.substring(0, colon);
+                password = info.substring(colon + 1);
+            } else {
+                password = info;
+            }
+        }
+        int database = 0;
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                database = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the database in a Redis URL must be a number, was '" + path + "'");
+            }
+        }
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
+                .user(user).password(password).database(database)
+                .ssl("rediss".equals(uri.getScheme()))
+                .clientName("channels4j")
+                .build();
+        return new JedisPool(poolConfig(), new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), config);
+    }
+
+    private GenericObjectPoolConfig<Jedis> poolConfig() {
+        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
+        config.setMaxTotal(poolSize);
+        config.setMaxIdle(poolSize);
+        config.setMinIdle(0);
+        config.setMaxWait(Duration.ofMillis(millis()));
+        config.setJmxEnabled(false);
+        return config;
+    }
+
+    private int millis() {
+        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    }
+
+    private static String describe(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
+                + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath());
+    }
+
+    private static Duration atLeastOneSecond(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(name + " must be at least 1 s, was " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,89 @@
+package io.channels4j.redis;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Lua scripts of the layer. Same data semantics as channels_redis 4.0 (sorted sets scored by
+ * send time, one member per message, capacity per queue key, {@code $inflight} backups), so Java
+ * and Python processes can share keys; sends and group sends are single atomic scripts here (in
+ * channels_redis {@code send} is four commands and can overshoot capacity).
+ */
+final class RedisScripts {
+
+    /** KEYS[1] queue; ARGV member, score, trim-before, capacity, expiry. Returns 1 sent, 0 full. */
+    static final Script SEND = new Script("""
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[3])
+            if redis.call('ZCOUNT', KEYS[1], '-inf', '+inf') >= tonumber(ARGV[4]) then
+                return 0
+            end
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('EXPIRE', KEYS[1], ARGV[5])
+            return 1
+            """);
+
+    /** KEYS[1] group; ARGV trim-before. Drops expired memberships, returns the members. */
+    static final Script GROUP_MEMBERS = new Script("""
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+            return redis.call('ZRANGE', KEYS[1], 0, -1)
+            """);
+
+    /**
+     * KEYS queue keys; ARGV N messages, N capacities, score, expiry, trim-before. One copy per
+     * queue key, members over capacity skipped; returns how many were skipped.
+     */
+    static final Script GROUP_SEND = new Script("""
+            local n = #KEYS
+            local over = 0
+            local score = ARGV[2 * n + 1]
+            local expiry = ARGV[2 * n + 2]
+            local trim = ARGV[2 * n + 3]
+            for i = 1, n do
+                redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, trim)
+                if redis.call('ZCOUNT', KEYS[i], '-inf', '+inf') < tonumber(ARGV[i + n]) then
+                    redis.call('ZADD', KEYS[i], score, ARGV[i])
+                    redis.call('EXPIRE', KEYS[i], expiry)
+                else
+                    over = over + 1
+                end
+            end
+            return over
+            """);
+
+    /** ARGV queue, backup: puts back what a receiver popped but never acknowledged (channels_redis). */
+    static final Script RESTORE_INFLIGHT = new Script("""
+            local backed_up = redis.call('ZRANGE', ARGV[2], 0, -1, 'WITHSCORES')
+            for i = #backed_up, 1, -2 do
+                redis.call('ZADD', ARGV[1], backed_up[i], backed_up[i - 1])
+            end
+            redis.call('DEL', ARGV[2])
+            """);
+
+    /** ARGV pattern: deletes every key matching it, in chunks (channels_redis's flush). */
+    static final Script FLUSH = new Script("""
+            local keys = redis.call('KEYS', ARGV[1])
+            for i = 1, #keys, 5000 do
+                redis.call('DEL', unpack(keys, i, math.min(i + 4999, #keys)))
+            end
+            return #keys
+            """);
+
+    private RedisScripts() {
+    }
+
+    /** A script and its SHA-1, for EVALSHA with an EVAL fallback. */
+    record Script(byte[] source, byte[] sha1) {
+        Script(String source) {
+            this(source.getBytes(StandardCharsets.UTF_8), sha1Hex(source));
+        }
+
+        private static byte[] sha1Hex(String source) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(source.getBytes(StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

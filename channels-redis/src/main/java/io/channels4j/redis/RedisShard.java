@@ -1,0 +1,72 @@
+package io.channels4j.redis;
+
+import io.channels4j.layer.ChannelLayerException;
+
+import java.util.List;
+import java.util.function.Function;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.Pool;
+
+/**
+ * One Redis server (or Sentinel-managed master) of the layer: a connection pool and the script
+ * calls. Every failure to reach it becomes a {@link ChannelLayerException} naming the server, at
+ * the latest after the pool's socket timeout. Thread-safe.
+ */
+final class RedisShard implements AutoCloseable {
+
+    private final String name;
+    private final Pool<Jedis> pool;
+
+    RedisShard(String name, Pool<Jedis> pool) {
+        this.name = name;
+        this.pool = pool;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Runs commands on a pooled connection.
+     *
+     * @param operation names the operation in errors
+     * @param commands  what to run
+     * @param <T>       the result type
+     * @return the result
+     * @throws ChannelLayerException if Redis cannot be reached or fails
+     */
+    <T> T call(String operation, Function<Jedis, T> commands) {
+        try (Jedis jedis = pool.getResource()) {
+            return commands.apply(jedis);
+        } catch (JedisDataException e) {
+            throw new ChannelLayerException("Redis " + name + " rejected " + operation + ": " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new ChannelLayerException("Redis " + name + " is unavailable (" + operation + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a script by SHA, loading it on first use (NOSCRIPT). */
+    static Object eval(Jedis jedis, RedisScripts.Script script, List<byte[]> keys, List<byte[]> args) {
+        try {
+            return jedis.evalsha(script.sha1(), keys, args);
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                return jedis.eval(script.source(), keys, args);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

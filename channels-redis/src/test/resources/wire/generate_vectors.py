@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""Regenerates the wire-format vectors that channels4j's unit tests check against.
+
+Run with Debian's interpreter (msgpack 1.0.x, cryptography 38+), from this directory:
+
+    /usr/bin/python3 generate_vectors.py
+
+It writes msgpack-vectors.tsv (name, hex of msgpack.packb(value, use_bin_type=True)) and
+fernet-vectors.tsv (channels_redis MultiFernet tokens with fixed timestamps and IVs). The Java
+tests (MessageCodecTest, SymmetricEncryptionTest) build the same values by name; a case added
+here must be added there too.
+"""
+import base64
+import hashlib
+import os
+
+import msgpack
+from cryptography.fernet import Fernet, MultiFernet
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+LONG_NAME = "specific.0123456789abcdef0123456789abcdef!" + "x" * 32
+
+# name -> value encoded with channels_redis's msgpack.packb(message, use_bin_type=True).
+# The 32-bit formats (str32, bin32, array32, map32) need 64 KiB values; they are left out to keep
+# this file small and are checked against Python live by PythonWireCompatibilityTest.
+MSGPACK_CASES = [
+    ("empty", {}),
+    ("type_only", {"type": "chat.message"}),
+    ("scalars", {"type": "t", "none": None, "yes": True, "no": False}),
+    ("ints", {
+        "zero": 0, "pos_fix_max": 127, "u8_min": 128, "u8_max": 255, "u16_min": 256,
+        "u16_max": 65535, "u32_min": 65536, "u32_max": 2**32 - 1, "u64_min": 2**32,
+        "long_max": 2**63 - 1, "neg_fix_min": -32, "i8_max": -33, "i8_min": -128,
+        "i16_max": -129, "i16_min": -32768, "i32_max": -32769, "i32_min": -2**31,
+        "i64_max": -2**31 - 1, "long_min": -2**63,
+    }),
+    ("floats", {
+        "zero": 0.0, "neg_zero": -0.0, "one_half": 1.5, "third": 1 / 3, "big": 1e300,
+        "tiny": 5e-324, "inf": float("inf"), "neg_inf": float("-inf"), "nan": float("nan"),
+        "whole": 2.0,
+    }),
+    ("strings", {
+        "empty": "", "fix31": "a" * 31, "str8_32": "b" * 32, "str8_255": "c" * 255,
+        "str16_256": "d" * 256, "unicode": "h\u00e9llo w\u00f6rld \u2713 \U0001F389",
+        "two_byte_chars": "\u00e9" * 100, "nul": "a\x00b",
+    }),
+    ("bytes", {
+        "empty": b"", "two": b"\x00\xff", "bin8_max": b"x" * 255, "bin16": b"y" * 256,
+    }),
+    ("lists", {
+        "empty": [], "nested": [1, [2, [3, []]]], "mixed": ["a", b"b", 1, 2.5, None, True, {"k": "v"}],
+        "fix15": list(range(15)), "array16": list(range(16)),
+    }),
+    ("maps", {
+        "empty": {}, "nested": {"a": {"b": {"c": "d"}}},
+        "fix15": {"k%02d" % i: i for i in range(15)},
+        "map16": {"k%02d" % i: i for i in range(16)},
+    }),
+    ("map16_top", {"k%02d" % i: i for i in range(16)}),
+    ("unicode_keys", {"type": "x", "cl\u00e9": 1, "\u2603": "snow"}),
+    ("websocket_receive", {"type": "websocket.receive", "text": '{"message": "hi"}'}),
+    ("websocket_bytes", {"type": "websocket.receive", "bytes": bytes(range(256))}),
+    # channels_redis send() to a process-local channel: the routing key is a str, added last.
+    ("send_routing", {"type": "chat.message", "text": "hello", "__asgi_channel__": LONG_NAME}),
+    # group_send: a list of every member on the same queue, added last (core.py:650-667).
+    ("group_routing", {"type": "chat.message", "text": "grp",
+                       "__asgi_channel__": [LONG_NAME, "specific.0123456789abcdef0123456789abcdef!y"]}),
+]
+
+# Encodings Python's packb never writes but unpackb reads: hex -> expected value.
+DECODE_ONLY = [
+    ("float32", msgpack.packb({"f": 1.5}, use_single_float=True)),
+    ("non_minimal_ints", bytes.fromhex("81a169") + bytes.fromhex("cd0001")),
+    ("str_as_map16", bytes.fromhex("de0001a161c3")),
+    ("duplicate_key", bytes.fromhex("82a16101a16102")),
+]
+
+SECRETS = {
+    "a": "correct horse battery staple",
+    "b": "rotated-secret-\u00e9\U0001F511",
+    "c": "",
+}
+
+# name, secrets (first encrypts), timestamp, iv, plaintext
+FERNET_CASES = [
+    ("empty_plaintext", ["a"], 1700000000, bytes(16), b""),
+    ("one_block_minus_one", ["a"], 1700000001, bytes(range(16)), b"x" * 15),
+    ("one_block", ["a"], 1700000002, bytes(range(16, 32)), b"y" * 16),
+    ("msgpack_body", ["a"], 1700000003, bytes([0xAB] * 16),
+     msgpack.packb({"type": "chat.message", "text": "hello"}, use_bin_type=True)),
+    ("unicode_secret", ["b"], 1700000004, bytes([0x5A] * 16), b"rotated"),
+    ("empty_secret", ["c"], 1700000005, bytes([0x01] * 16), b"empty secret"),
+    ("rotation_first_key", ["b", "a"], 1700000006, bytes([0x02] * 16), b"made with b"),
+    ("large", ["a"], 1700000007, bytes([0x03] * 16), bytes(range(256)) * 40),
+]
+
+
+def make_fernet(secret):
+    """channels_redis RedisChannelLayer.make_fernet."""
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(secret.encode("utf8")).digest()))
+
+
+def main():
+    with open(os.path.join(HERE, "msgpack-vectors.tsv"), "w") as out:
+        out.write("# name\thex of msgpack.packb(value, use_bin_type=True); generated by generate_vectors.py\n")
+        for name, value in MSGPACK_CASES:
+            out.write("%s\t%s\n" % (name, msgpack.packb(value, use_bin_type=True).hex()))
+        for name, raw in DECODE_ONLY:
+            msgpack.unpackb(raw, raw=False)  # must be accepted by Python
+            out.write("decode_only.%s\t%s\n" % (name, raw.hex()))
+    with open(os.path.join(HERE, "fernet-vectors.tsv"), "w") as out:
+        out.write("# name\tsecret names (first encrypts)\ttimestamp\tiv hex\tplaintext hex\ttoken;"
+                  " generated by generate_vectors.py\n")
+        for name, secret_names, timestamp, iv, plaintext in FERNET_CASES:
+            fernets = [make_fernet(SECRETS[s]) for s in secret_names]
+            token = fernets[0]._encrypt_from_parts(plaintext, timestamp, iv)
+            assert MultiFernet(fernets).decrypt_at_time(token, 60, timestamp) == plaintext
+            out.write("%s\t%s\t%d\t%s\t%s\t%s\n" % (
+                name, ",".join(secret_names), timestamp, iv.hex(), plaintext.hex(), token.decode("ascii")))
+
+
+if __name__ == "__main__":
+    main()
