@@ -203,7 +203,8 @@ final class HttpConnection extends ServerConnection {
                 complete = true;
             }
             byte[] response = HttpResponses.simple(code, text, engine.settings().serverName(), "HEAD".equals(scope.method()));
-            engine.accessLog(clientForLog(), scope.method() + " " + scope.rawPath(), code, (long) response.length);
+            long bodyLength = "HEAD".equals(scope.method()) ? 0 : (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            engine.accessLog(clientForLog(), scope.method() + " " + scope.rawPath(), code, bodyLength);
             writeRaw(response);
             socket.close();
         } else {

@@ -10,16 +10,17 @@ import io.channels4j.routing.URLRouter;
 import java.util.List;
 import java.util.Map;
 
+import static io.channels4j.routing.Route.path;
 import static io.channels4j.routing.Route.rePath;
 
-/** The tutorial's {@code chat/routing.py} and {@code mysite/asgi.py}. */
+/** The tutorial's {@code chat/routing.py}, {@code chat/urls.py} and {@code mysite/asgi.py}. */
 public final class ChatRouting {
 
     private ChatRouting() {
     }
 
     /**
-     * {@code websocket_urlpatterns}.
+     * {@code websocket_urlpatterns} of {@code chat/routing.py}.
      *
      * @param layers where consumers find the {@code default} channel layer
      * @return the WebSocket routes
@@ -29,13 +30,25 @@ public final class ChatRouting {
     }
 
     /**
-     * The whole application: WebSocket routes under a protocol router. HTTP pages arrive with
-     * the server.
+     * {@code urlpatterns} of {@code chat/urls.py}: the two pages.
+     *
+     * @return the HTTP routes
+     */
+    public static List<Route> httpUrlPatterns() {
+        return List.of(
+                path("chat/", Consumer.asApplication(ChatPages.Index::new, new ChannelLayers())),
+                path("chat/<str:room_name>/", Consumer.asApplication(ChatPages.Room::new, new ChannelLayers())));
+    }
+
+    /**
+     * {@code mysite/asgi.py}: pages over HTTP and the chat over WebSocket, on one port.
      *
      * @param layers where consumers find the {@code default} channel layer
      * @return the application
      */
     public static Application application(ChannelLayers layers) {
-        return ProtocolTypeRouter.of(Map.of("websocket", new URLRouter(websocketUrlPatterns(layers))));
+        return ProtocolTypeRouter.of(Map.of(
+                "http", new URLRouter(httpUrlPatterns()),
+                "websocket", new URLRouter(websocketUrlPatterns(layers))));
     }
 }
