@@ -225,7 +225,9 @@ final class WebsocketConnection extends ServerConnection {
 
     @Override
     void applicationReturned(Throwable failure) {
-        if (failure != null && !(failure instanceof InterruptedException && isSocketClosed())) {
+        if (failure instanceof NoRouteFoundException) {
+            log.info("no route for websocket {} (client {}): answering 404", scope.path(), clientForLog());
+        } else if (failure != null && !(failure instanceof InterruptedException && isSocketClosed())) {
             log.error("Exception inside application for websocket {} (client {})", scope.path(), clientForLog(), failure);
         }
         switch (state.get()) {
