@@ -19,6 +19,9 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.exceptions.JedisException;
+
+import io.channels4j.layer.ChannelLayerException;
 
 /**
  * Configures a {@link RedisChannelLayer}. Defaults are channels_redis 4.0's: host
@@ -219,9 +222,11 @@ public final class RedisChannelLayerBuilder {
     }
 
     /**
-     * Creates the layer and its connection pools (no connection is made until first use).
+     * Creates the layer and its connection pools. No connection is made until first use, except
+     * for Sentinel shards: the sentinels are asked for the master here.
      *
      * @return the layer
+     * @throws io.channels4j.layer.ChannelLayerException if no sentinel of a Sentinel shard answers
      */
     public RedisChannelLayer build() {
         List<RedisShard> shards = new ArrayList<>();
@@ -236,11 +241,19 @@ public final class RedisChannelLayerBuilder {
             }
             DefaultJedisClientConfig master = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
+                    .blockingSocketTimeoutMillis(blockingMillis())
                     .database(spec.database()).password(spec.password()).build();
             DefaultJedisClientConfig sentinel = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis()).build();
-            shards.add(new RedisShard("sentinel:" + spec.masterName() + "@" + spec.sentinels(),
-                    new JedisSentinelPool(spec.masterName(), addresses, poolConfig(), master, sentinel)));
+            String name = "sentinel:" + spec.masterName() + "@" + spec.sentinels();
+            try {
+                shards.add(new RedisShard(name, new JedisSentinelPool(spec.masterName(), addresses, poolConfig(), master,
+                        sentinel)));
+            } catch (JedisException e) {
+                shards.forEach(RedisShard::close);
+                throw new ChannelLayerException("Redis " + name + " is unavailable (asking the sentinels for the master): "
+                        + e.getMessage(), e);
+            }
         }
         SymmetricEncryption encryption = encryptionKeys.isEmpty() ? null : new SymmetricEncryption(encryptionKeys);
         return new RedisChannelLayer(shards, prefix, expiry, groupExpiry, capacities, encryption, clock);
@@ -270,6 +283,7 @@ public final class RedisChannelLayerBuilder {
         }
         DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
+                .blockingSocketTimeoutMillis(blockingMillis())
                 .user(user).password(password).database(database)
                 .ssl("rediss".equals(uri.getScheme()))
                 .clientName("channels4j")
@@ -285,6 +299,11 @@ public final class RedisChannelLayerBuilder {
         config.setMaxWait(Duration.ofMillis(millis()));
         config.setJmxEnabled(false);
         return config;
+    }
+
+    /** Blocking pops wait at most a second; a frozen Redis must not hold them longer than that plus the timeout. */
+    private int blockingMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + 1000);
     }
 
     private int millis() {

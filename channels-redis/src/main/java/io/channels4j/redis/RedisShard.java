@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.Pool;
@@ -39,13 +40,35 @@ final class RedisShard implements AutoCloseable {
      * @throws ChannelLayerException if Redis cannot be reached or fails
      */
     <T> T call(String operation, Function<Jedis, T> commands) {
+        try {
+            return attempt(commands);
+        } catch (JedisConnectionException stale) {
+            // After a Redis restart every idle pooled connection is dead, and the first command on
+            // one fails without having reached the new server: drop them all and try once more
+            // on a fresh connection, as redis-py's connection check on checkout would.
+            pool.clear();
+            try {
+                return attempt(commands);
+            } catch (JedisException e) {
+                e.addSuppressed(stale);
+                throw translate(operation, e);
+            }
+        } catch (JedisException e) {
+            throw translate(operation, e);
+        }
+    }
+
+    private <T> T attempt(Function<Jedis, T> commands) {
         try (Jedis jedis = pool.getResource()) {
             return commands.apply(jedis);
-        } catch (JedisDataException e) {
-            throw new ChannelLayerException("Redis " + name + " rejected " + operation + ": " + e.getMessage(), e);
-        } catch (JedisException e) {
-            throw new ChannelLayerException("Redis " + name + " is unavailable (" + operation + "): " + e.getMessage(), e);
         }
+    }
+
+    private ChannelLayerException translate(String operation, JedisException e) {
+        if (e instanceof JedisDataException) {
+            return new ChannelLayerException("Redis " + name + " rejected " + operation + ": " + e.getMessage(), e);
+        }
+        return new ChannelLayerException("Redis " + name + " is unavailable (" + operation + "): " + e.getMessage(), e);
     }
 
     /** Runs a script by SHA, loading it on first use (NOSCRIPT). */
