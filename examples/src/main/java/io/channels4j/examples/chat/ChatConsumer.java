@@ -19,6 +19,7 @@ import java.util.Map;
  * message longer than {@value #MAX_MESSAGE_LENGTH} characters. (Frames over the server's maximum
  * message size are closed with 1009 by the server before they get here.)
  */
+// [snippet chat-consumer]
 public class ChatConsumer extends WebsocketConsumer {
 
     /** The longest chat message accepted, in characters. */
@@ -102,3 +103,4 @@ public class ChatConsumer extends WebsocketConsumer {
         send(Json.stringify(Map.of("error", reason)));
     }
 }
+// [end chat-consumer]

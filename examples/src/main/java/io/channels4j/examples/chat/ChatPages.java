@@ -24,6 +24,7 @@ public final class ChatPages {
     }
 
     /** {@code index} view: the room chooser. */
+    // [snippet chat-index-view]
     public static final class Index extends HttpConsumer {
         /** One per request. */
         public Index() {
@@ -34,8 +35,10 @@ public final class ChatPages {
             sendResponse(200, INDEX, "text/html; charset=utf-8");
         }
     }
+    // [end chat-index-view]
 
     /** {@code room} view: the chat room page. */
+    // [snippet chat-room-view]
     public static final class Room extends HttpConsumer {
         /** One per request. */
         public Room() {
@@ -48,6 +51,7 @@ public final class ChatPages {
                     "text/html; charset=utf-8");
         }
     }
+    // [end chat-room-view]
 
     /**
      * Django's {@code json_script} filter: the value as JSON inside a script element, with the

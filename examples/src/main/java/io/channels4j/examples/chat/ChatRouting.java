@@ -25,20 +25,24 @@ public final class ChatRouting {
      * @param layers where consumers find the {@code default} channel layer
      * @return the WebSocket routes
      */
+    // [snippet chat-websocket-routes]
     public static List<Route> websocketUrlPatterns(ChannelLayers layers) {
         return List.of(rePath("ws/chat/(?P<room_name>\\w+)/$", Consumer.asApplication(ChatConsumer::new, layers)));
     }
+    // [end chat-websocket-routes]
 
     /**
      * {@code urlpatterns} of {@code chat/urls.py}: the two pages.
      *
      * @return the HTTP routes
      */
+    // [snippet chat-http-routes]
     public static List<Route> httpUrlPatterns() {
         return List.of(
                 path("chat/", Consumer.asApplication(ChatPages.Index::new, new ChannelLayers())),
                 path("chat/<str:room_name>/", Consumer.asApplication(ChatPages.Room::new, new ChannelLayers())));
     }
+    // [end chat-http-routes]
 
     /**
      * {@code mysite/asgi.py}: pages over HTTP and the chat over WebSocket, on one port.
@@ -46,9 +50,11 @@ public final class ChatRouting {
      * @param layers where consumers find the {@code default} channel layer
      * @return the application
      */
+    // [snippet chat-application]
     public static Application application(ChannelLayers layers) {
         return ProtocolTypeRouter.of(Map.of(
                 "http", new URLRouter(httpUrlPatterns()),
                 "websocket", new URLRouter(websocketUrlPatterns(layers))));
     }
+    // [end chat-application]
 }

@@ -21,6 +21,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ChatServer {
 
+    private static final String USAGE =
+            "usage: chat [--port 8000] [--bind 127.0.0.1] [--layer memory://|redis://host:6379]";
+
     private ChatServer() {
     }
 
@@ -34,16 +37,20 @@ public final class ChatServer {
      * @param args {@code --port N}, {@code --bind ADDRESS}, {@code --layer URL}
      */
     public static void main(String[] args) {
-        Options options;
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Running running;
         try {
-            options = parse(args, System.getenv("CHANNELS_LAYER"));
-        } catch (IllegalArgumentException e) {
+            running = start(parse(args, System.getenv("CHANNELS_LAYER")), System.out);
+        } catch (RuntimeException e) {
+            // bad options, a layer URL nobody provides, a port in use: one line, no stack trace
             System.err.println("chat: " + e.getMessage());
-            System.err.println("usage: chat [--port 8000] [--bind 127.0.0.1] [--layer memory://|redis://host:6379]");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
-        Running running = start(options, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("chat-shutdown").unstarted(() -> {
             running.close();
@@ -74,6 +81,7 @@ public final class ChatServer {
      * @return the running server
      */
     static Running start(Options options, PrintStream out) {
+        // [snippet chat-server-start]
         ChannelLayer layer = ChannelLayers.create(options.layer());
         ChannelsServer server = ChannelsServer.builder()
                 .application(ChatRouting.application(new ChannelLayers().set(ChannelLayers.DEFAULT_ALIAS, layer)))
@@ -81,6 +89,7 @@ public final class ChatServer {
                 .port(options.port())
                 .accessLog(out::println)
                 .start();
+        // [end chat-server-start]
         out.println("Chat server on " + options.layer() + ": open " + server.httpUrl() + "/chat/ (Ctrl-C stops it)");
         return new Running(server, layer);
     }
