@@ -37,7 +37,7 @@ public class ApplicationCommunicator implements AutoCloseable {
     private final LinkedBlockingQueue<Message> output = new LinkedBlockingQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Application application;
-    private Thread thread;
+    private volatile Thread thread;
     private volatile Throwable failure;
 
     /**
@@ -52,10 +52,18 @@ public class ApplicationCommunicator implements AutoCloseable {
     }
 
     /** Starts the application on first use, once construction (of subclasses too) is complete. */
-    private synchronized void ensureStarted() {
+    private void ensureStarted() {
         if (thread != null) {
-            return;
+            return; // fast path: the application's own thread calls here too (a close answered with a disconnect)
         }
+        synchronized (this) {
+            if (thread == null) {
+                start();
+            }
+        }
+    }
+
+    private void start() {
         thread = Thread.ofVirtual()
                 .name("channels4j-communicator-" + COUNTER.incrementAndGet())
                 .start(() -> {
@@ -211,9 +219,10 @@ public class ApplicationCommunicator implements AutoCloseable {
     /**
      * Interrupts the application if it still runs and waits up to a second for it to end.
      */
-    public synchronized void stop() {
-        if (thread != null && finished.getCount() != 0) {
-            thread.interrupt();
+    public void stop() {
+        Thread running = thread;
+        if (running != null && finished.getCount() != 0) {
+            running.interrupt();
             try {
                 if (!finished.await(1, TimeUnit.SECONDS)) {
                     throw new AssertionError("application did not stop within 1 s of being interrupted");
