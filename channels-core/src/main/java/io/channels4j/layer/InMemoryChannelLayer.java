@@ -6,8 +6,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * Messages are not copied: {@link Message} is immutable, so the receiver gets the very object
  * the sender built.
  *
+ * <p>It also offers {@link GroupIntrospection} ({@code groupMembers}, {@code groupSize}, labels):
+ * O(members) under the groups' lock, no copying of messages.
+ *
  * <p>Threading: thread-safe; every channel has its own lock and wait condition, so receivers on
  * different channels never wake each other, and {@link #receive(String)} waits without spinning.
  * Expiry uses the builder's {@link Clock}; receive timeouts use real time.
@@ -53,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * {@code close} throw {@link IllegalStateException} ({@code layer is closed}) and wakes blocked
  * receivers with that exception.
  */
-public final class InMemoryChannelLayer implements ChannelLayer {
+public final class InMemoryChannelLayer implements ChannelLayer, GroupIntrospection {
 
     private static final Logger log = LoggerFactory.getLogger(InMemoryChannelLayer.class);
     private static final SecureRandom ID_RANDOM = new SecureRandom();
@@ -331,6 +338,54 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         return "InMemoryChannelLayer[id=" + layerId + ", channels=" + channels.size() + ", groups=" + groups.size()
                 + ", " + capacities + ", expiry=" + expiry + ", groupExpiry=" + groupExpiry
                 + (closed ? ", closed" : "") + "]";
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    @Override
+    public Set<String> groupMembers(String group) {
+        ChannelNames.requireValidGroupName(group);
+        checkOpen();
+        Instant now = now();
+        sweepIfDue(now);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(groups.members(group, now)));
+    }
+
+    @Override
+    public int groupSize(String group) {
+        ChannelNames.requireValidGroupName(group);
+        checkOpen();
+        Instant now = now();
+        sweepIfDue(now);
+        return groups.members(group, now).size();
+    }
+
+    @Override
+    public void groupAdd(String group, String channel, String label) {
+        ChannelNames.requireValidGroupName(group);
+        ChannelNames.requireValidChannelName(channel);
+        GroupIntrospection.requireValidLabel(label);
+        checkOpen();
+        groups.add(group, channel, now().plus(groupExpiry), label);
+    }
+
+    @Override
+    public Map<String, String> groupLabels(String group) {
+        ChannelNames.requireValidGroupName(group);
+        checkOpen();
+        Instant now = now();
+        sweepIfDue(now);
+        return Collections.unmodifiableMap(groups.labels(group, now));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code groups}, {@code flush} and {@value GroupIntrospection#EXTENSION_INTROSPECTION}
+     */
+    @Override
+    public Set<String> extensions() {
+        return Set.of(EXTENSION_GROUPS, EXTENSION_FLUSH, EXTENSION_INTROSPECTION);
     }
 
     // ---------------------------------------------------------------- internals

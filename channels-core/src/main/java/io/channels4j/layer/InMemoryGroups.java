@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Group membership of an {@link InMemoryChannelLayer}: group to member channels, each with the
  * instant its membership expires, plus the reverse index so a channel whose message expired can
- * leave all its groups without a scan.
+ * leave all its groups without a scan, and the optional label of each membership
+ * ({@link GroupIntrospection}), which ends with it.
  *
  * <p>Thread-safe: every method synchronizes on this object. It never calls out while holding
  * the monitor, so a thread holding a channel lock may call it (the only lock order used).
@@ -22,11 +23,19 @@ final class InMemoryGroups {
 
     private final Map<String, Map<String, Instant>> members = new HashMap<>();
     private final Map<String, Set<String>> groupsOf = new HashMap<>();
+    /** Labels of memberships ({@link GroupIntrospection}): group to channel to label. */
+    private final Map<String, Map<String, String>> labels = new HashMap<>();
 
     /** Adds or refreshes a membership. */
     synchronized void add(String group, String channel, Instant expiresAt) {
         members.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(channel, expiresAt);
         groupsOf.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(group);
+    }
+
+    /** Adds or refreshes a membership and sets its label. */
+    synchronized void add(String group, String channel, Instant expiresAt, String label) {
+        add(group, channel, expiresAt);
+        labels.computeIfAbsent(group, g -> new HashMap<>()).put(channel, label);
     }
 
     /** Removes a membership if present. */
@@ -62,6 +71,23 @@ final class InMemoryGroups {
         return live;
     }
 
+    /** The labels of a group's live members that have one, dropping expired memberships on the way. */
+    synchronized Map<String, String> labels(String group, Instant now) {
+        List<String> live = members(group, now);
+        Map<String, String> byChannel = labels.get(group);
+        if (byChannel == null) {
+            return Map.of();
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String channel : live) {
+            String label = byChannel.get(channel);
+            if (label != null) {
+                result.put(channel, label);
+            }
+        }
+        return result;
+    }
+
     /** Removes a channel from every group. */
     synchronized void removeEverywhere(String channel) {
         Set<String> groups = groupsOf.remove(channel);
@@ -69,6 +95,7 @@ final class InMemoryGroups {
             return;
         }
         for (String group : groups) {
+            unlabel(group, channel);
             Map<String, Instant> channels = members.get(group);
             if (channels != null) {
                 channels.remove(channel);
@@ -90,6 +117,7 @@ final class InMemoryGroups {
     synchronized void clear() {
         members.clear();
         groupsOf.clear();
+        labels.clear();
     }
 
     /** @return how many groups have members */
@@ -98,12 +126,20 @@ final class InMemoryGroups {
     }
 
     private void unindex(String channel, String group) {
+        unlabel(group, channel);
         Set<String> groups = groupsOf.get(channel);
         if (groups != null) {
             groups.remove(group);
             if (groups.isEmpty()) {
                 groupsOf.remove(channel);
             }
+        }
+    }
+
+    private void unlabel(String group, String channel) {
+        Map<String, String> byChannel = labels.get(group);
+        if (byChannel != null && byChannel.remove(channel) != null && byChannel.isEmpty()) {
+            labels.remove(group);
         }
     }
 }

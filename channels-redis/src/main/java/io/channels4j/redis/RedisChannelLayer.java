@@ -6,6 +6,7 @@ import io.channels4j.layer.ChannelFullException;
 import io.channels4j.layer.ChannelLayer;
 import io.channels4j.layer.ChannelNames;
 import io.channels4j.layer.ChannelSink;
+import io.channels4j.layer.GroupIntrospection;
 import io.channels4j.layer.Subscription;
 
 import java.math.BigDecimal;
@@ -13,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,12 +57,19 @@ import redis.clients.jedis.util.KeyValue;
  * messages to consumers' inboxes ({@link #subscribe}); normal channels (workers) are received with
  * channels_redis's {@code $inflight} protocol so Python and Java readers can share a queue.
  *
+ * <p>Group introspection ({@link GroupIntrospection}): {@link #groupMembers} and
+ * {@link #groupSize} are one script each on the group's shard, trimming expired memberships as
+ * {@link #groupSend} does; membership labels (what {@link io.channels4j.layer.Presence} stores
+ * user names in) live in a hash next to the group, {@code prefix + ":labels:" + group} (field:
+ * channel name, value: UTF-8 label; expires {@code groupExpiry} after the last labelled
+ * {@code groupAdd}), which channels_redis neither reads nor writes.
+ *
  * <p>Failures: every operation that cannot reach Redis throws
  * {@link io.channels4j.layer.ChannelLayerException} within
  * the configured timeout; the receive loop reconnects with backoff. Thread-safe. Lifecycle:
  * build once per process; {@link #close()} stops the loop and closes the pools.
  */
-public final class RedisChannelLayer implements ChannelLayer {
+public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection {
 
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final int RANDOM_PREFIX = 12;
@@ -406,6 +417,102 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
     }
 
+    // ------------------------------------------------------------------ introspection
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script on the group's shard: {@code ZREMRANGEBYSCORE} of the expired members (as
+     * {@link #groupSend}), then {@code ZRANGE 0 -1}; ordered by last {@code groupAdd} time, then by name.
+     */
+    @Override
+    public Set<String> groupMembers(String group) {
+        ChannelNames.requireValidGroupName(group);
+        checkOpen();
+        byte[] trimGroup = trimBefore(nowSeconds(), groupExpiry);
+        @SuppressWarnings("unchecked")
+        List<byte[]> members = (List<byte[]>) shardFor(group).call("group members", jedis ->
+                RedisShard.eval(jedis, RedisScripts.GROUP_MEMBERS, List.of(groupKey(group)), List.of(trimGroup)));
+        if (members == null || members.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> channels = new LinkedHashSet<>();
+        for (byte[] member : members) {
+            channels.add(new String(member, StandardCharsets.UTF_8));
+        }
+        return Collections.unmodifiableSet(channels);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script on the group's shard: {@code ZREMRANGEBYSCORE} of the expired members, then
+     * {@code ZCARD}.
+     */
+    @Override
+    public int groupSize(String group) {
+        ChannelNames.requireValidGroupName(group);
+        checkOpen();
+        byte[] trimGroup = trimBefore(nowSeconds(), groupExpiry);
+        Object size = shardFor(group).call("group size", jedis ->
+                RedisShard.eval(jedis, RedisScripts.GROUP_SIZE, List.of(groupKey(group)), List.of(trimGroup)));
+        return size instanceof Long l ? Math.toIntExact(l) : 0;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script on the group's shard: the {@code ZADD} and {@code EXPIRE} of
+     * {@link #groupAdd(String, String)}, plus {@code HSET} and {@code EXPIRE} of the label hash
+     * {@code prefix + ":labels:" + group}.
+     */
+    @Override
+    public void groupAdd(String group, String channel, String label) {
+        ChannelNames.requireValidGroupName(group);
+        ChannelNames.requireValidChannelName(channel);
+        GroupIntrospection.requireValidLabel(label);
+        checkOpen();
+        List<byte[]> keys = List.of(groupKey(group), labelsKey(group));
+        List<byte[]> args = List.of(channel.getBytes(StandardCharsets.UTF_8), score(nowSeconds()),
+                number(groupExpiry.toSeconds()), label.getBytes(StandardCharsets.UTF_8));
+        shardFor(group).call("group add", jedis -> RedisShard.eval(jedis, RedisScripts.GROUP_ADD_LABELLED, keys, args));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One script on the group's shard: trims the group, reads its members ({@code ZRANGE}) and
+     * the label hash ({@code HGETALL}), returns the labels of members and {@code HDEL}s the others.
+     */
+    @Override
+    public Map<String, String> groupLabels(String group) {
+        ChannelNames.requireValidGroupName(group);
+        checkOpen();
+        List<byte[]> keys = List.of(groupKey(group), labelsKey(group));
+        byte[] trimGroup = trimBefore(nowSeconds(), groupExpiry);
+        @SuppressWarnings("unchecked")
+        List<byte[]> pairs = (List<byte[]>) shardFor(group).call("group labels", jedis ->
+                RedisShard.eval(jedis, RedisScripts.GROUP_LABELS, keys, List.of(trimGroup)));
+        if (pairs == null || pairs.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            labels.put(new String(pairs.get(i), StandardCharsets.UTF_8), new String(pairs.get(i + 1), StandardCharsets.UTF_8));
+        }
+        return Collections.unmodifiableMap(labels);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code groups}, {@code flush} and {@value GroupIntrospection#EXTENSION_INTROSPECTION}
+     */
+    @Override
+    public Set<String> extensions() {
+        return Set.of(EXTENSION_GROUPS, EXTENSION_FLUSH, EXTENSION_INTROSPECTION);
+    }
+
     // ------------------------------------------------------------------ the rest
 
     @Override
@@ -467,6 +574,11 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     private byte[] groupKey(String group) {
         return (prefix + ":group:" + group).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The label hash of a group: {@code prefix + ":labels:" + group}, on the group's shard. */
+    private byte[] labelsKey(String group) {
+        return (prefix + ":labels:" + group).getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] member(byte[] body) {

@@ -86,6 +86,12 @@ import redis.clients.jedis.util.Pool;
  * the connections (Python closes them). Each subscriber connection is also subscribed to one private keep-alive channel,
  * {@code prefix + "__listener__" + instance id}.
  *
+ * <p><b>No group introspection.</b> This layer does not implement
+ * {@link io.channels4j.layer.GroupIntrospection} (nor list its extension), so
+ * {@link io.channels4j.layer.Presence} refuses it: a group's members are known only to the
+ * processes they are subscribed in, and Redis holds no membership that one process could list for
+ * all. Use {@link RedisChannelLayer} for "who is in room X".
+ *
  * <p>Lifecycle: build once per process and share; {@link #close()} releases every channel, stops
  * the threads and closes the pools, after which every method throws
  * {@link IllegalStateException}.

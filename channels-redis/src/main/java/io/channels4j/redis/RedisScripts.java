@@ -27,6 +27,47 @@ final class RedisScripts {
             return redis.call('ZRANGE', KEYS[1], 0, -1)
             """);
 
+    /** KEYS[1] group; ARGV trim-before. Drops expired memberships, returns how many are left. */
+    static final Script GROUP_SIZE = new Script("""
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+            return redis.call('ZCARD', KEYS[1])
+            """);
+
+    /**
+     * KEYS[1] group, KEYS[2] its label hash; ARGV channel, score, group expiry, label. A group add
+     * (ZADD, EXPIRE, as channels_redis) that also sets the membership's label.
+     */
+    static final Script GROUP_ADD_LABELLED = new Script("""
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('EXPIRE', KEYS[1], ARGV[3])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+            redis.call('EXPIRE', KEYS[2], ARGV[3])
+            return 1
+            """);
+
+    /**
+     * KEYS[1] group, KEYS[2] its label hash; ARGV trim-before. Drops expired memberships, deletes
+     * the labels of channels no longer members, returns the others as channel, label, ...
+     */
+    static final Script GROUP_LABELS = new Script("""
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+            local live = {}
+            for _, channel in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+                live[channel] = true
+            end
+            local labels = redis.call('HGETALL', KEYS[2])
+            local result = {}
+            for i = 1, #labels, 2 do
+                if live[labels[i]] then
+                    result[#result + 1] = labels[i]
+                    result[#result + 1] = labels[i + 1]
+                else
+                    redis.call('HDEL', KEYS[2], labels[i])
+                end
+            end
+            return result
+            """);
+
     /**
      * KEYS queue keys; ARGV N messages, N capacities, score, expiry, trim-before. One copy per
      * queue key, members over capacity skipped; returns how many were skipped.
