@@ -3,6 +3,7 @@ package io.channels4j.examples.chat;
 import io.channels4j.Application;
 import io.channels4j.consumer.Consumer;
 import io.channels4j.layer.ChannelLayers;
+import io.channels4j.middleware.AllowedHostsOriginValidator;
 import io.channels4j.routing.ProtocolTypeRouter;
 import io.channels4j.routing.Route;
 import io.channels4j.routing.URLRouter;
@@ -45,16 +46,34 @@ public final class ChatRouting {
     // [end chat-http-routes]
 
     /**
-     * {@code mysite/asgi.py}: pages over HTTP and the chat over WebSocket, on one port.
+     * {@code mysite/asgi.py}: pages over HTTP and the chat over WebSocket, on one port. WebSocket
+     * handshakes must come from a page of one of the allowed hosts (Channels'
+     * {@code AllowedHostsOriginValidator}); any other origin, or none, gets HTTP 403, which stops
+     * cross-site WebSocket hijacking.
+     *
+     * @param layers       where consumers find the {@code default} channel layer
+     * @param allowedHosts hosts whose pages may open the chat's WebSockets, as in Django's
+     *                     {@code ALLOWED_HOSTS}
+     * @return the application
+     */
+    // [snippet chat-application]
+    public static Application application(ChannelLayers layers, List<String> allowedHosts) {
+        return ProtocolTypeRouter.of(Map.of(
+                "http", new URLRouter(httpUrlPatterns()),
+                "websocket", new AllowedHostsOriginValidator(
+                        new URLRouter(websocketUrlPatterns(layers)), allowedHosts)));
+    }
+    // [end chat-application]
+
+    /**
+     * {@link #application(ChannelLayers, List)} for development: WebSockets from pages served by
+     * {@code localhost}, {@code 127.0.0.1} or {@code [::1]} (any port) only, as Channels allows
+     * with {@code DEBUG} on and an empty {@code ALLOWED_HOSTS}.
      *
      * @param layers where consumers find the {@code default} channel layer
      * @return the application
      */
-    // [snippet chat-application]
     public static Application application(ChannelLayers layers) {
-        return ProtocolTypeRouter.of(Map.of(
-                "http", new URLRouter(httpUrlPatterns()),
-                "websocket", new URLRouter(websocketUrlPatterns(layers))));
+        return application(layers, AllowedHostsOriginValidator.DEVELOPMENT_HOSTS);
     }
-    // [end chat-application]
 }

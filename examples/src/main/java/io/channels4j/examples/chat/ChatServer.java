@@ -2,9 +2,12 @@ package io.channels4j.examples.chat;
 
 import io.channels4j.layer.ChannelLayer;
 import io.channels4j.layer.ChannelLayers;
+import io.channels4j.middleware.AllowedHostsOriginValidator;
 import io.channels4j.server.ChannelsServer;
 
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -14,30 +17,53 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -jar examples/target/channels4j-chat.jar [--port 8000] [--bind 127.0.0.1] [--layer URL]
+ *     [--allowed-hosts localhost,127.0.0.1,[::1]]
  * </pre>
+ *
+ * WebSocket handshakes are accepted only from pages of the allowed hosts (the Origin header is
+ * checked, as Channels' {@code AllowedHostsOriginValidator} does); others get HTTP 403. The
+ * default allows the local development hosts; name the host the browser uses when the server is
+ * reached otherwise, e.g. {@code --allowed-hosts chat.example.com} or {@code --allowed-hosts
+ * 192.168.1.10}.
  *
  * Ctrl-C (SIGINT/SIGTERM) stops it cleanly: open sockets get 1001 and consumers leave their
  * groups.
  */
 public final class ChatServer {
 
-    private static final String USAGE =
-            "usage: chat [--port 8000] [--bind 127.0.0.1] [--layer memory://|redis://host:6379]";
+    private static final String USAGE = "usage: chat [--port 8000] [--bind 127.0.0.1] [--layer memory://|redis://host:6379]"
+            + " [--allowed-hosts localhost,127.0.0.1,[::1]]";
 
     private ChatServer() {
     }
 
-    /** What the command line asked for. */
-    record Options(int port, String bind, String layer) {
+    /**
+     * What the command line asked for.
+     *
+     * @param port         the port, 0 for any free one
+     * @param bind         the address to listen on
+     * @param layer        the channel layer URL
+     * @param allowedHosts hosts whose pages may open WebSockets (Django's {@code ALLOWED_HOSTS})
+     */
+    record Options(int port, String bind, String layer, List<String> allowedHosts) {
+        Options {
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        /** Options with the development hosts allowed. */
+        Options(int port, String bind, String layer) {
+            this(port, bind, layer, AllowedHostsOriginValidator.DEVELOPMENT_HOSTS);
+        }
     }
 
     /**
      * Starts the chat server and waits until the process is stopped.
      *
-     * @param args {@code --port N}, {@code --bind ADDRESS}, {@code --layer URL}
+     * @param args {@code --port N}, {@code --bind ADDRESS}, {@code --layer URL},
+     *             {@code --allowed-hosts HOST,HOST}
      */
     public static void main(String[] args) {
-        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.println(USAGE);
             return;
         }
@@ -84,7 +110,8 @@ public final class ChatServer {
         // [snippet chat-server-start]
         ChannelLayer layer = ChannelLayers.create(options.layer());
         ChannelsServer server = ChannelsServer.builder()
-                .application(ChatRouting.application(new ChannelLayers().set(ChannelLayers.DEFAULT_ALIAS, layer)))
+                .application(ChatRouting.application(new ChannelLayers().set(ChannelLayers.DEFAULT_ALIAS, layer),
+                        options.allowedHosts()))
                 .bind(options.bind())
                 .port(options.port())
                 .accessLog(out::println)
@@ -98,6 +125,7 @@ public final class ChatServer {
         int port = 8000;
         String bind = "127.0.0.1";
         String layer = layerFromEnvironment == null || layerFromEnvironment.isBlank() ? "memory://" : layerFromEnvironment;
+        List<String> allowedHosts = AllowedHostsOriginValidator.DEVELOPMENT_HOSTS;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -120,9 +148,24 @@ public final class ChatServer {
                 }
                 case "--bind" -> bind = value;
                 case "--layer" -> layer = value;
+                case "--allowed-hosts" -> allowedHosts = allowedHosts(value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(port, bind, layer);
+        return new Options(port, bind, layer, allowedHosts);
+    }
+
+    /** {@code --allowed-hosts a.example,.b.example}: comma-separated Django host patterns. */
+    private static List<String> allowedHosts(String value) {
+        List<String> hosts = Arrays.stream(value.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("--allowed-hosts needs at least one host (* allows any origin)");
+        }
+        try {
+            new AllowedHostsOriginValidator((scope, receive, send) -> { }, hosts);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage(), e);
+        }
+        return hosts;
     }
 }

@@ -1,6 +1,7 @@
 package io.channels4j.examples.chat;
 
 import io.channels4j.Application;
+import io.channels4j.Headers;
 import io.channels4j.layer.ChannelLayers;
 import io.channels4j.layer.InMemoryChannelLayer;
 import io.channels4j.routing.NoRouteFoundException;
@@ -8,6 +9,7 @@ import io.channels4j.testing.HttpCommunicator;
 import io.channels4j.testing.WebsocketCommunicator;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +29,21 @@ class ChatRoutingTest {
         layers.closeAll();
     }
 
+    /** A browser tab on a page of the development server: its handshakes carry that Origin. */
+    private WebsocketCommunicator tab(String path) {
+        return tab(application, path, "http://127.0.0.1:8000");
+    }
+
+    private static WebsocketCommunicator tab(Application application, String path, String origin) {
+        return new WebsocketCommunicator(application, path,
+                origin == null ? Headers.empty() : Headers.of("origin", origin), List.of());
+    }
+
     @Test
     void roomMembers_seeEachOthersMessages_otherRoomsDoNot() {
-        try (var alice = new WebsocketCommunicator(application, "/ws/chat/lobby/");
-             var bob = new WebsocketCommunicator(application, "/ws/chat/lobby/");
-             var carol = new WebsocketCommunicator(application, "/ws/chat/kitchen/")) {
+        try (var alice = tab("/ws/chat/lobby/");
+             var bob = tab("/ws/chat/lobby/");
+             var carol = tab("/ws/chat/kitchen/")) {
             assertThat(alice.connect().accepted()).isTrue();
             assertThat(bob.connect().accepted()).isTrue();
             assertThat(carol.connect().accepted()).isTrue();
@@ -44,8 +56,8 @@ class ChatRoutingTest {
 
     @Test
     void badInput_getsAnErrorOnThatSocket_andTheRoomKeepsWorking() {
-        try (var alice = new WebsocketCommunicator(application, "/ws/chat/lobby/");
-             var bob = new WebsocketCommunicator(application, "/ws/chat/lobby/")) {
+        try (var alice = tab("/ws/chat/lobby/");
+             var bob = tab("/ws/chat/lobby/")) {
             alice.connect();
             bob.connect();
             alice.sendTo("not json");
@@ -68,10 +80,47 @@ class ChatRoutingTest {
 
     @Test
     void unknownPath_hasNoRoute() {
-        try (var stray = new WebsocketCommunicator(application, "/ws/chat/no room/")) {
+        try (var stray = tab("/ws/chat/no room/")) {
             stray.sendInput(io.channels4j.Events.websocketConnect());
             assertThatThrownBy(() -> stray.await(Duration.ofSeconds(2)))
                     .cause().isInstanceOf(NoRouteFoundException.class);
+        }
+    }
+
+    @Test
+    void handshakesFromOtherSites_orWithoutOrigin_areRejected_beforeTheConsumerRuns() {
+        try (var evil = tab(application, "/ws/chat/lobby/", "https://evil.example");
+             var noOrigin = tab(application, "/ws/chat/lobby/", null);
+             var lookalike = tab(application, "/ws/chat/lobby/", "http://localhost.evil.example:8000");
+             var member = tab("/ws/chat/lobby/")) {
+            assertThat(evil.connect().accepted()).isFalse();
+            assertThat(noOrigin.connect().accepted()).isFalse();
+            assertThat(lookalike.connect().accepted()).isFalse();
+            assertThat(member.connect().accepted()).isTrue();
+            evil.sendJsonTo(Map.of("message", "hijacked"));
+            assertThat(member.receiveNothing()).as("a rejected socket never joined the room").isTrue();
+            member.disconnect();
+            evil.disconnect();
+            noOrigin.disconnect();
+            lookalike.disconnect();
+        }
+    }
+
+    @Test
+    void developmentHosts_areAllowedOnAnyPort_otherHostsWhenConfigured() {
+        for (String origin : List.of("http://localhost:8000", "http://127.0.0.1:9000", "http://[::1]:8000")) {
+            try (var tab = tab(application, "/ws/chat/lobby/", origin)) {
+                assertThat(tab.connect().accepted()).as(origin).isTrue();
+                tab.disconnect();
+            }
+        }
+        Application deployed = ChatRouting.application(layers, List.of("chat.example.com"));
+        try (var site = tab(deployed, "/ws/chat/lobby/", "https://chat.example.com");
+             var local = tab(deployed, "/ws/chat/lobby/", "http://127.0.0.1:8000")) {
+            assertThat(site.connect().accepted()).isTrue();
+            assertThat(local.connect().accepted()).isFalse();
+            site.disconnect();
+            local.disconnect();
         }
     }
 
@@ -112,6 +161,13 @@ class ChatRoutingTest {
     @Test
     void options_defaultsAndErrors() {
         assertThat(ChatServer.parse(new String[0], null)).isEqualTo(new ChatServer.Options(8000, "127.0.0.1", "memory://"));
+        assertThat(ChatServer.parse(new String[0], null).allowedHosts()).containsExactly("localhost", "127.0.0.1", "[::1]");
+        assertThat(ChatServer.parse(new String[] {"--allowed-hosts", "chat.example.com, .example.org"}, null).allowedHosts())
+                .containsExactly("chat.example.com", ".example.org");
+        assertThatThrownBy(() -> ChatServer.parse(new String[] {"--allowed-hosts", " , "}, null))
+                .hasMessageContaining("--allowed-hosts");
+        assertThatThrownBy(() -> ChatServer.parse(new String[] {"--allowed-hosts", "[::1"}, null))
+                .hasMessageContaining("--allowed-hosts");
         assertThat(ChatServer.parse(new String[] {"--port", "9001", "--layer", "redis://127.0.0.1:6379"}, null))
                 .isEqualTo(new ChatServer.Options(9001, "127.0.0.1", "redis://127.0.0.1:6379"));
         assertThat(ChatServer.parse(new String[0], "redis://r:6379").layer()).isEqualTo("redis://r:6379");

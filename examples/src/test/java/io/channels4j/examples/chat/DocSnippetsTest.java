@@ -2,6 +2,7 @@ package io.channels4j.examples.chat;
 
 import io.channels4j.Application;
 import io.channels4j.Events;
+import io.channels4j.Headers;
 import io.channels4j.Json;
 import io.channels4j.consumer.Consumer;
 import io.channels4j.consumer.WebsocketConsumer;
@@ -394,9 +395,10 @@ class DocSnippetsTest {
     void twoTabsInOneRoom_seeEachOthersMessages() {
         ChannelLayers layers = new ChannelLayers().set("default", new InMemoryChannelLayer());
         Application application = ChatRouting.application(layers);
+        Headers page = Headers.of("origin", "http://127.0.0.1:8000"); // as a browser on the chat's page
 
-        try (var tab1 = new WebsocketCommunicator(application, "/ws/chat/lobby/");
-             var tab2 = new WebsocketCommunicator(application, "/ws/chat/lobby/")) {
+        try (var tab1 = new WebsocketCommunicator(application, "/ws/chat/lobby/", page, List.of());
+             var tab2 = new WebsocketCommunicator(application, "/ws/chat/lobby/", page, List.of())) {
             assertThat(tab1.connect().accepted()).isTrue();
             assertThat(tab2.connect().accepted()).isTrue();
 

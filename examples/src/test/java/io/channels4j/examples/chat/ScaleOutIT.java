@@ -58,10 +58,14 @@ class ScaleOutIT {
         return server;
     }
 
-    /** A browser-like client: the JDK's WebSocket, queueing text frames. */
+    /**
+     * A browser-like client: the JDK's WebSocket, queueing text frames, with the Origin a page of
+     * that server would send (the chat rejects handshakes without one).
+     */
     private LinkedBlockingQueue<String> client(ChannelsServer server, String room, List<WebSocket> sockets) {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Origin", server.httpUrl().toString())
                 .buildAsync(server.websocketUrl().resolve("/ws/chat/" + room + "/"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
