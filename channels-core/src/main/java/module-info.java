@@ -11,7 +11,9 @@ module io.channels4j.core {
     exports io.channels4j.consumer;
     exports io.channels4j.routing;
     exports io.channels4j.layer;
+    exports io.channels4j.middleware;
     exports io.channels4j.testing;
+    exports io.channels4j.worker;
 
     uses io.channels4j.layer.ChannelLayerProvider;
     provides io.channels4j.layer.ChannelLayerProvider with io.channels4j.layer.InMemoryChannelLayerProvider;

@@ -31,7 +31,9 @@ class ModuleExportsTest {
                 "io.channels4j.consumer",
                 "io.channels4j.routing",
                 "io.channels4j.layer",
-                "io.channels4j.testing");
+                "io.channels4j.middleware",
+                "io.channels4j.testing",
+                "io.channels4j.worker");
     }
 
     @Test
