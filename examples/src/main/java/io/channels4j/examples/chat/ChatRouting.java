@@ -28,7 +28,7 @@ public final class ChatRouting {
      */
     // [snippet chat-websocket-routes]
     public static List<Route> websocketUrlPatterns(ChannelLayers layers) {
-        return List.of(rePath("ws/chat/(?P<room_name>\\w+)/$", Consumer.asApplication(ChatConsumer::new, layers)));
+        return List.of(rePath("ws/chat/(?P<room_name>\\w+)/$", Consumer.asApplication(OnlineChatConsumer::new, layers)));
     }
     // [end chat-websocket-routes]
 

@@ -174,4 +174,31 @@ class ChatRoutingTest {
         assertThatThrownBy(() -> ChatServer.parse(new String[] {"--port", "x"}, null)).hasMessageContaining("--port");
         assertThatThrownBy(() -> ChatServer.parse(new String[] {"--nope", "1"}, null)).hasMessageContaining("--nope");
     }
+
+    @Test
+    void whoIsOnline_isSentToPagesThatAskForIt() {
+        try (var alice = tab("/ws/chat/lobby/?online=1&name=alice");
+             var bob = tab("/ws/chat/lobby/?online=1&name=bob");
+             var plain = tab("/ws/chat/lobby/")) {
+            assertThat(alice.connect().accepted()).isTrue();
+            assertThat(alice.receiveJsonFrom().get("online").toString()).isEqualTo("[\"alice\"]");
+            assertThat(bob.connect().accepted()).isTrue();
+            assertThat(alice.receiveJsonFrom().get("online").toString()).isEqualTo("[\"alice\",\"bob\"]");
+            assertThat(bob.receiveJsonFrom().get("online").toString()).isEqualTo("[\"alice\",\"bob\"]");
+            assertThat(plain.connect().accepted()).isTrue();
+            assertThat(alice.receiveJsonFrom().get("online").toString()).contains("guest-");
+            assertThat(bob.receiveJsonFrom().get("online").toString()).contains("guest-");
+            assertThat(plain.receiveNothing()).isTrue(); // the tutorial's protocol for clients that do not ask
+            bob.disconnect();
+            assertThat(alice.receiveJsonFrom().get("online").toString()).doesNotContain("bob");
+        }
+    }
+
+    @Test
+    void userName_comesFromTheQueryOrIsAGuest() {
+        assertThat(OnlineChatConsumer.userName("online=1&name=Ann%20Lee")).isEqualTo("Ann Lee");
+        assertThat(OnlineChatConsumer.userName("name=%0Aeve")).isEqualTo("eve");
+        assertThat(OnlineChatConsumer.userName("online=1")).startsWith("guest-");
+        assertThat(OnlineChatConsumer.userName("name=" + "x".repeat(100))).hasSize(40);
+    }
 }
