@@ -1,5 +1,7 @@
 package io.channels4j.worker;
 
+import io.channels4j.ApplicationLoader;
+
 import io.channels4j.Application;
 import io.channels4j.layer.ChannelLayer;
 import io.channels4j.layer.ChannelLayers;
@@ -26,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <p>Options: {@code --layer URL} (default: the {@value #LAYER_ENV} environment variable, else
  * {@code memory://}, which no other process can reach, so a warning is printed),
- * {@code --application REF} (default: {@value #APPLICATION_ENV}; see {@link ApplicationReference}
+ * {@code --application REF} (default: {@value #APPLICATION_ENV}; see {@link ApplicationLoader}
  * for the forms), {@code --help}; then one or more channel names. A leading {@code runworker} word
  * is skipped, so scripts can mirror {@code manage.py runworker chan}.
  *
@@ -221,14 +223,14 @@ public final class WorkerCommand {
         Worker worker;
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            Application application = ApplicationReference.load(options.application(),
+            Application application = ApplicationLoader.load(options.application(),
                     loader != null ? loader : WorkerCommand.class.getClassLoader());
             if (ChannelLayers.defaults().get(ChannelLayers.DEFAULT_ALIAS) != layer) {
                 err.println(NAME + ": warning: the application replaced the 'default' channel layer; the worker "
                         + "receives on " + shownUrl + " but consumers use the application's layer");
             }
             worker = new Worker(application, layer, options.channels()).start();
-        } catch (ApplicationReference.LoadException e) {
+        } catch (ApplicationLoader.LoadException e) {
             err.println(NAME + ": cannot load the application '" + options.application() + "': " + e.getMessage());
             if (e.getCause() != null) {
                 e.getCause().printStackTrace(err);

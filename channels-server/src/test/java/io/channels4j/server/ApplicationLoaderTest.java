@@ -1,5 +1,7 @@
 package io.channels4j.server;
 
+import io.channels4j.ApplicationLoader;
+
 import io.channels4j.Application;
 import io.channels4j.testing.HttpCommunicator;
 

@@ -1,6 +1,4 @@
-package io.channels4j.server;
-
-import io.channels4j.Application;
+package io.channels4j;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -23,19 +21,19 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>The value found may be an {@link Application} or a {@code Supplier<Application>} (called
- * once). A nested class may be written {@code Outer$Inner} or {@code Outer.Inner}. Called once, on
- * the thread that starts the server.
+ * once). A nested class may be written {@code Outer$Inner} or {@code Outer.Inner}. Used by the
+ * server's command line and by {@code runworker}; called once, on the thread that starts them.
  */
-final class ApplicationLoader {
+public final class ApplicationLoader {
 
     /** The member looked up when the name has no {@code :member}. */
-    static final String DEFAULT_MEMBER = "application";
+    public static final String DEFAULT_MEMBER = "application";
 
     private ApplicationLoader() {
     }
 
     /** Thrown when the named application cannot be found, has the wrong type or fails to build. */
-    static final class LoadException extends Exception {
+    public static final class LoadException extends Exception {
         private static final long serialVersionUID = 1L;
 
         LoadException(String message, Throwable cause) {
@@ -51,7 +49,7 @@ final class ApplicationLoader {
      * @return the application
      * @throws LoadException with a message naming what was tried
      */
-    static Application load(String spec, ClassLoader loader) throws LoadException {
+    public static Application load(String spec, ClassLoader loader) throws LoadException {
         int colon = spec.indexOf(':');
         String className = colon < 0 ? spec : spec.substring(0, colon);
         String member = colon < 0 ? null : spec.substring(colon + 1);

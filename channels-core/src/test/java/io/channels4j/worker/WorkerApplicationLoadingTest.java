@@ -1,5 +1,9 @@
 package io.channels4j.worker;
 
+import io.channels4j.ApplicationLoader;
+
+import java.util.List;
+
 import io.channels4j.Application;
 import io.channels4j.Receive;
 import io.channels4j.Scope;
@@ -12,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ApplicationReferenceTest {
+class WorkerApplicationLoadingTest {
 
     static final Application APP = (scope, receive, send) -> { };
 
@@ -58,8 +62,8 @@ class ApplicationReferenceTest {
         }
     }
 
-    private static Application load(String reference) throws ApplicationReference.LoadException {
-        return ApplicationReference.load(reference, ApplicationReferenceTest.class.getClassLoader());
+    private static Application load(String reference) throws ApplicationLoader.LoadException {
+        return ApplicationLoader.load(reference, WorkerApplicationLoadingTest.class.getClassLoader());
     }
 
     private static String holder() {
@@ -76,7 +80,7 @@ class ApplicationReferenceTest {
 
     @Test
     void nestedClassesMayUseADot() throws Exception {
-        String dotted = ApplicationReferenceTest.class.getName() + ".Holder:field";
+        String dotted = WorkerApplicationLoadingTest.class.getName() + ".Holder:field";
         assertThat(load(dotted)).isSameAs(APP);
     }
 
@@ -88,16 +92,15 @@ class ApplicationReferenceTest {
 
     @Test
     void errorsSayWhatIsWrong() {
-        assertThatThrownBy(() -> load("com.example.Missing:app"))
-                .isInstanceOf(ApplicationReference.LoadException.class)
-                .hasMessageContaining("class com.example.Missing not found on the class path (tried com.example.Missing, com.example$Missing, com$example$Missing)");
-        assertThatThrownBy(() -> load(holder() + ":absent")).hasMessageContaining("no public static field or method");
-        assertThatThrownBy(() -> load(holder() + ":hidden")).hasMessageContaining("exists but is not public static");
-        assertThatThrownBy(() -> load(holder() + ":notAnApp"))
-                .hasMessageContaining("is a java.lang.String, not an io.channels4j.Application");
-        assertThatThrownBy(() -> load(holder() + ":nothing")).hasMessageContaining("is null");
+        // the worker shares the server's ApplicationLoader; its messages are checked case by case
+        // in channels-server's ApplicationLoaderTest, so here: every case fails, naming the cause
+        for (String bad : List.of("com.example.Missing:app", holder() + ":absent", holder() + ":hidden",
+                holder() + ":notAnApp", holder() + ":nothing", holder() + ":failing", Plain.class.getName(),
+                holder() + ":")) {
+            assertThatThrownBy(() -> load(bad)).as(bad).isInstanceOf(ApplicationLoader.LoadException.class)
+                    .message().isNotBlank();
+        }
+        assertThatThrownBy(() -> load("com.example.Missing:app")).hasMessageContaining("com.example.Missing not found");
         assertThatThrownBy(() -> load(holder() + ":failing")).hasMessageContaining("no config");
-        assertThatThrownBy(() -> load(Plain.class.getName())).hasMessageContaining("has no public static field or method");
-        assertThatThrownBy(() -> load(holder() + ":")).hasMessageContaining("expected com.example.Class:member");
     }
 }
