@@ -6,22 +6,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
-
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisSentinelPool;
-import redis.clients.jedis.exceptions.JedisException;
-
-import io.channels4j.layer.ChannelLayerException;
 
 /**
  * Configures a {@link RedisChannelLayer}. Defaults are channels_redis 4.0's: host
@@ -57,13 +44,7 @@ public final class RedisChannelLayerBuilder {
      * @throws IllegalArgumentException if the URL is not a redis URL
      */
     public RedisChannelLayerBuilder host(String url) {
-        URI uri = URI.create(Objects.requireNonNull(url, "url"));
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("a Redis host must be a redis:// or rediss:// URL, was '" + url + "'");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("a Redis host URL needs a host, was '" + url + "'");
-        }
+        URI uri = RedisConnections.hostUrl(url);
         hosts.add(uri);
         return this;
     }
@@ -231,88 +212,24 @@ public final class RedisChannelLayerBuilder {
     public RedisChannelLayer build() {
         List<RedisShard> shards = new ArrayList<>();
         List<URI> all = hosts.isEmpty() && sentinels.isEmpty() ? List.of(URI.create("redis://localhost:6379")) : hosts;
-        for (URI uri : all) {
-            shards.add(new RedisShard(describe(uri), pool(uri)));
-        }
-        for (SentinelSpec spec : sentinels) {
-            Set<HostAndPort> addresses = new LinkedHashSet<>();
-            for (String address : spec.sentinels()) {
-                addresses.add(HostAndPort.from(address));
+        // blocking pops wait at most a second: a frozen Redis must not hold them longer than that plus the timeout
+        Duration blocking = timeout.plusSeconds(1);
+        try {
+            for (URI uri : all) {
+                shards.add(new RedisShard(RedisConnections.describe(uri),
+                        RedisConnections.pool(uri, timeout, blocking, poolSize, "channels4j")));
             }
-            DefaultJedisClientConfig master = DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
-                    .blockingSocketTimeoutMillis(blockingMillis())
-                    .database(spec.database()).password(spec.password()).build();
-            DefaultJedisClientConfig sentinel = DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis()).build();
-            String name = "sentinel:" + spec.masterName() + "@" + spec.sentinels();
-            try {
-                shards.add(new RedisShard(name, new JedisSentinelPool(spec.masterName(), addresses, poolConfig(), master,
-                        sentinel)));
-            } catch (JedisException e) {
-                shards.forEach(RedisShard::close);
-                throw new ChannelLayerException("Redis " + name + " is unavailable (asking the sentinels for the master): "
-                        + e.getMessage(), e);
+            for (SentinelSpec spec : sentinels) {
+                shards.add(new RedisShard(RedisConnections.sentinelName(spec.masterName(), spec.sentinels()),
+                        RedisConnections.sentinelPool(spec.masterName(), spec.sentinels(), spec.database(),
+                                spec.password(), timeout, blocking, poolSize, "channels4j")));
             }
+        } catch (RuntimeException e) {
+            shards.forEach(RedisShard::close);
+            throw e;
         }
         SymmetricEncryption encryption = encryptionKeys.isEmpty() ? null : new SymmetricEncryption(encryptionKeys);
         return new RedisChannelLayer(shards, prefix, expiry, groupExpiry, capacities, encryption, clock);
-    }
-
-    private JedisPool pool(URI uri) {
-        String user = null;
-        String password = null;
-        if (uri.getUserInfo() != null) {
-            String info = uri.getUserInfo();
-            int colon = info.indexOf(':');
-            if (colon >= 0) {
-                user = info.substring(0, colon).isEmpty() ? null : info.substring(0, colon);
-                password = info.substring(colon + 1);
-            } else {
-                password = info;
-            }
-        }
-        int database = 0;
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                database = Integer.parseInt(path.substring(1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("the database in a Redis URL must be a number, was '" + path + "'");
-            }
-        }
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
-                .blockingSocketTimeoutMillis(blockingMillis())
-                .user(user).password(password).database(database)
-                .ssl("rediss".equals(uri.getScheme()))
-                .clientName("channels4j")
-                .build();
-        return new JedisPool(poolConfig(), new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), config);
-    }
-
-    private GenericObjectPoolConfig<Jedis> poolConfig() {
-        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-        config.setMaxTotal(poolSize);
-        config.setMaxIdle(poolSize);
-        config.setMinIdle(0);
-        config.setMaxWait(Duration.ofMillis(millis()));
-        config.setJmxEnabled(false);
-        return config;
-    }
-
-    /** Blocking pops wait at most a second; a frozen Redis must not hold them longer than that plus the timeout. */
-    private int blockingMillis() {
-        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + 1000);
-    }
-
-    private int millis() {
-        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    }
-
-    private static String describe(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
-                + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath());
     }
 
     private static Duration atLeastOneSecond(Duration d, String name) {

@@ -5,20 +5,10 @@ import io.channels4j.layer.ChannelCapacities;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisSentinelPool;
 
 /**
  * Configures a {@link RedisPubSubChannelLayer}. Defaults are channels_redis 4.0's pub/sub layer's
@@ -58,13 +48,7 @@ public final class RedisPubSubChannelLayerBuilder {
      * @throws IllegalArgumentException if the URL is not a redis URL
      */
     public RedisPubSubChannelLayerBuilder host(String url) {
-        URI uri = URI.create(Objects.requireNonNull(url, "url"));
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("a Redis host must be a redis:// or rediss:// URL, was '" + url + "'");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("a Redis host URL needs a host, was '" + url + "'");
-        }
+        URI uri = RedisConnections.hostUrl(url);
         hosts.add(uri);
         return this;
     }
@@ -200,20 +184,13 @@ public final class RedisPubSubChannelLayerBuilder {
         List<RedisPubSubChannelLayer.Host> shards = new ArrayList<>();
         List<URI> all = hosts.isEmpty() && sentinels.isEmpty() ? List.of(URI.create("redis://localhost:6379")) : hosts;
         for (URI uri : all) {
-            shards.add(new RedisPubSubChannelLayer.Host(describe(uri), pool(uri, instanceId)));
+            shards.add(new RedisPubSubChannelLayer.Host(RedisConnections.describe(uri),
+                    RedisConnections.pool(uri, timeout, null, poolSize + 1, clientName(instanceId))));
         }
         for (SentinelSpec spec : sentinels) {
-            Set<HostAndPort> addresses = new LinkedHashSet<>();
-            for (String address : spec.sentinels()) {
-                addresses.add(HostAndPort.from(address));
-            }
-            DefaultJedisClientConfig master = DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
-                    .database(spec.database()).password(spec.password()).clientName(clientName(instanceId)).build();
-            DefaultJedisClientConfig sentinel = DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis()).build();
-            shards.add(new RedisPubSubChannelLayer.Host("sentinel:" + spec.masterName() + "@" + spec.sentinels(),
-                    new JedisSentinelPool(spec.masterName(), addresses, poolConfig(), master, sentinel)));
+            shards.add(new RedisPubSubChannelLayer.Host(RedisConnections.sentinelName(spec.masterName(), spec.sentinels()),
+                    RedisConnections.sentinelPool(spec.masterName(), spec.sentinels(), spec.database(), spec.password(),
+                            timeout, null, poolSize + 1, clientName(instanceId))));
         }
         return new RedisPubSubChannelLayer(shards, prefix, capacities, timeout, instanceId);
     }
@@ -221,56 +198,5 @@ public final class RedisPubSubChannelLayerBuilder {
     /** The Redis client name of a layer's connections, {@code channels4j-pubsub-<instance id>}. */
     static String clientName(String instanceId) {
         return "channels4j-pubsub-" + instanceId;
-    }
-
-    private JedisPool pool(URI uri, String instanceId) {
-        String user = null;
-        String password = null;
-        if (uri.getUserInfo() != null) {
-            String info = uri.getUserInfo();
-            int colon = info.indexOf(':');
-            if (colon >= 0) {
-                user = info.substring(0, colon).isEmpty() ? null : info.substring(0, colon);
-                password = info.substring(colon + 1);
-            } else {
-                password = info;
-            }
-        }
-        int database = 0;
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                database = Integer.parseInt(path.substring(1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("the database in a Redis URL must be a number, was '" + path + "'");
-            }
-        }
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis()).socketTimeoutMillis(millis())
-                .user(user).password(password).database(database)
-                .ssl("rediss".equals(uri.getScheme()))
-                .clientName(clientName(instanceId))
-                .build();
-        return new JedisPool(poolConfig(), new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
-                config);
-    }
-
-    private GenericObjectPoolConfig<Jedis> poolConfig() {
-        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-        config.setMaxTotal(poolSize + 1);
-        config.setMaxIdle(poolSize + 1);
-        config.setMinIdle(0);
-        config.setMaxWait(Duration.ofMillis(millis()));
-        config.setJmxEnabled(false);
-        return config;
-    }
-
-    private int millis() {
-        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    }
-
-    private static String describe(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
-                + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath());
     }
 }
