@@ -25,6 +25,19 @@ public final class AuthMiddlewareStack {
     }
 
     /**
+     * The stack with no user accounts behind it: every connection's {@code user} is the anonymous
+     * user until an application logs one in, over a new {@link InMemorySessionStore} with a random
+     * secret. What Channels' tutorial writes as {@code AuthMiddlewareStack(URLRouter(...))} when
+     * the site has no logins yet.
+     *
+     * @param inner the application that sees {@code cookies}, {@code session} and {@code user}
+     * @return the wrapped application
+     */
+    public static Application wrap(Application inner) {
+        return wrap(inner, userId -> null);
+    }
+
+    /**
      * The stack over a new {@link InMemorySessionStore} with a random secret: sessions live only
      * in this process and only for this stack (a second stack, e.g. for HTTP, would not see them:
      * pass it one store and secret with {@link #wrap(Application, SessionStore, String, UserResolver)}).

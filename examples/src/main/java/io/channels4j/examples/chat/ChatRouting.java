@@ -4,6 +4,7 @@ import io.channels4j.Application;
 import io.channels4j.consumer.Consumer;
 import io.channels4j.layer.ChannelLayers;
 import io.channels4j.middleware.AllowedHostsOriginValidator;
+import io.channels4j.middleware.AuthMiddlewareStack;
 import io.channels4j.routing.ProtocolTypeRouter;
 import io.channels4j.routing.Route;
 import io.channels4j.routing.URLRouter;
@@ -61,7 +62,7 @@ public final class ChatRouting {
         return ProtocolTypeRouter.of(Map.of(
                 "http", new URLRouter(httpUrlPatterns()),
                 "websocket", new AllowedHostsOriginValidator(
-                        new URLRouter(websocketUrlPatterns(layers)), allowedHosts)));
+                        AuthMiddlewareStack.wrap(new URLRouter(websocketUrlPatterns(layers))), allowedHosts)));
     }
     // [end chat-application]
 
