@@ -31,7 +31,8 @@ final class HttpConnection extends ServerConnection {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
     private final long contentLength;
-    private long received;
+    private volatile long received;
+    private volatile long lastBodyBytesNanos = System.nanoTime();
     private final AtomicBoolean disconnectSent = new AtomicBoolean();
     private int status;
     private Headers responseHeaders;
@@ -62,6 +63,7 @@ final class HttpConnection extends ServerConnection {
         byte[] chunk = new byte[take];
         bytes.get(chunk);
         received += take;
+        lastBodyBytesNanos = System.nanoTime();
         inbox.put(Events.httpRequest(chunk, received < contentLength));
     }
 
@@ -172,6 +174,37 @@ final class HttpConnection extends ServerConnection {
                 lastProgress = System.nanoTime();
             }
             queued = now;
+        }
+    }
+
+    /**
+     * A request body that stops arriving is given up on after the connect timeout without a byte
+     * (slowloris on bodies): the client gets 408 if no response has started, and the socket is
+     * closed either way, which ends the application with {@code http.disconnect}.
+     */
+    @Override
+    void sweep(long now) {
+        super.sweep(now);
+        if (received >= contentLength || isSocketClosed()
+                || now - lastBodyBytesNanos <= engine.settings().connectTimeout().toNanos()) {
+            return;
+        }
+        boolean answer;
+        synchronized (this) {
+            answer = responseHeaders == null && !headSent;
+            if (answer) {
+                complete = true;
+                headSent = true;
+                status = 408;
+            }
+        }
+        log.info("giving up on the request body of {} {} from {}: nothing for {}", scope.method(), scope.path(),
+                clientForLog(), engine.settings().connectTimeout());
+        if (answer) {
+            writeRaw(HttpResponses.simple(408, "Request Timeout", engine.settings().serverName(), false));
+            socket.close();
+        } else {
+            socket.closeConnection(org.java_websocket.framing.CloseFrame.ABNORMAL_CLOSE, "request body timed out");
         }
     }
 

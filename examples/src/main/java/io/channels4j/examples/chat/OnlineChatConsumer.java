@@ -2,6 +2,7 @@ package io.channels4j.examples.chat;
 
 import io.channels4j.Json;
 import io.channels4j.Message;
+import io.channels4j.layer.ChannelNames;
 import io.channels4j.layer.Presence;
 
 import java.net.URLDecoder;
@@ -32,6 +33,13 @@ public class OnlineChatConsumer extends ChatConsumer {
     @Override
     public void connect() {
         room = "chat_" + scope().urlRoute().kwarg("room_name");
+        if (!ChannelNames.isValidGroupName(room)) {
+            // The route's \w+ takes Unicode letters and any length, as Django's does; a group name
+            // takes ASCII and fewer than 100 characters. Refuse the handshake (403) instead of
+            // failing in groupAdd.
+            close();
+            return;
+        }
         user = userName(scope().queryString());
         wantsOnline = ("&" + scope().queryString() + "&").contains("&online=1&");
         presence = new Presence(channelLayer());
@@ -41,9 +49,10 @@ public class OnlineChatConsumer extends ChatConsumer {
 
     @Override
     public void disconnect(int code) {
-        if (presence != null) {
-            presence.leave(room, channelName(), user);
+        if (presence == null) {
+            return; // refused in connect: nothing was joined
         }
+        presence.leave(room, channelName(), user);
         super.disconnect(code);
     }
 
