@@ -187,6 +187,11 @@ final class ServerDraft extends Draft_6455 {
 
     @Override
     public void processFrame(WebSocketImpl webSocketImpl, Framedata frame) throws InvalidDataException {
+        if (frame instanceof CloseFrame close && connection instanceof WebsocketConnection ws) {
+            // Remember the peer's code before the library answers: if the peer drops TCP as soon as
+            // it reads the answer, the library may report the close as 1006 (abnormal) instead.
+            ws.peerClosed(close.getCloseCode());
+        }
         super.processFrame(webSocketImpl, frame);
     }
 

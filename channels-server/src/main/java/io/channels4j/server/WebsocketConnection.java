@@ -52,6 +52,7 @@ final class WebsocketConnection extends ServerConnection {
     private long queuedEstimate;
     private volatile long pingSentNanos;
     private volatile long closingSinceNanos;
+    private volatile int peerCloseCode;
 
     WebsocketConnection(Engine engine, WebSocketImpl socket, ServerDraft draft, Scope scope, String secWebsocketKey) {
         super(engine, socket, draft, scope);
@@ -77,6 +78,15 @@ final class WebsocketConnection extends ServerConnection {
         inbox.put(Events.websocketBytes(Events.WEBSOCKET_RECEIVE, copy));
     }
 
+    /**
+     * The peer sent a close frame; decoder thread.
+     *
+     * @param code its close code ({@code 1005} when it gave none)
+     */
+    void peerClosed(int code) {
+        peerCloseCode = code;
+    }
+
     @Override
     void socketClosed(int code, boolean remote) {
         markSocketClosed();
@@ -87,7 +97,11 @@ final class WebsocketConnection extends ServerConnection {
         if (previous == State.OPEN || previous == State.CLOSING && draft.mode() == ServerDraft.Mode.WEBSOCKET) {
             engine.accessLog(clientForLog(), "WSDISCONNECT " + scope.rawPath(), null, null);
         }
-        inbox.put(Events.websocketDisconnect(code == CloseFrame.NOCODE ? Events.CLOSE_ABNORMAL : code));
+        int reported = code;
+        if (code == CloseFrame.ABNORMAL_CLOSE && peerCloseCode != 0) {
+            reported = peerCloseCode; // the peer did send a close frame: that is its code
+        }
+        inbox.put(Events.websocketDisconnect(reported == CloseFrame.NOCODE ? Events.CLOSE_ABNORMAL : reported));
     }
 
     // ------------------------------------------------------------------ from the application
