@@ -1,21 +1,15 @@
 package io.channels4j.redis;
 
-import io.channels4j.Json;
 import io.channels4j.Message;
 import io.channels4j.layer.ChannelLayer;
 import io.channels4j.layer.Subscription;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -88,65 +82,14 @@ class PythonInteropIT {
         return layer;
     }
 
-    /** A running Python peer whose stdout lines are read by a named thread. */
-    private static final class Peer implements AutoCloseable {
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final StringBuilder all = new StringBuilder();
-
-        Peer(List<String> command) throws IOException {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            Thread.ofPlatform().daemon().name("python-peer-reader").start(() -> {
-                try (BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        synchronized (all) {
-                            all.append(line).append('\n');
-                        }
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        /** The next line starting with the given word (earlier lines are logs), within 30 s. */
-        String expect(String start) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line != null && line.startsWith(start)) {
-                    return line;
-                }
-            }
-            synchronized (all) {
-                throw new AssertionError("the Python peer did not print '" + start + "' within 30 s; it printed:\n" + all);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private Peer python(String mode, String name, boolean encrypted) throws IOException {
+    private PythonPeer python(String mode, String name, boolean encrypted) throws IOException {
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), mode, TestRedis.url(), prefix, name));
         if (encrypted) {
             // Python is configured with the keys in the other order: it decrypts with either
             // (rotation), and what it encrypts with its first key Java must decrypt too.
             command.addAll(List.of(KEYS.get(1), KEYS.get(0)));
         }
-        return new Peer(command);
+        return new PythonPeer(command);
     }
 
     @ParameterizedTest(name = "encrypted={0}")
@@ -157,7 +100,7 @@ class PythonInteropIT {
         layer.groupAdd("interop", channel);
         LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
         Subscription subscription = layer.subscribe(channel, inbox::offer);
-        try (Peer peer = python("group-send", "interop", encrypted)) {
+        try (PythonPeer peer = python("group-send", "interop", encrypted)) {
             peer.expect("SENT");
             assertThat(inbox.poll(10, TimeUnit.SECONDS)).isEqualTo(PYTHON_MESSAGE);
         } finally {
@@ -169,11 +112,11 @@ class PythonInteropIT {
     @ValueSource(booleans = {false, true})
     void javaGroupSend_reachesAPythonReceiver(boolean encrypted) throws Exception {
         RedisChannelLayer layer = layer(encrypted);
-        try (Peer peer = python("receive-group", "interop", encrypted)) {
+        try (PythonPeer peer = python("receive-group", "interop", encrypted)) {
             String pythonChannel = peer.expect("READY ").substring(6);
             assertThat(pythonChannel).startsWith("specific.").contains("!");
             layer.groupSend("interop", JAVA_MESSAGE);
-            assertThat(fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
+            assertThat(PythonPeer.fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
         }
     }
 
@@ -181,7 +124,7 @@ class PythonInteropIT {
     @ValueSource(booleans = {false, true})
     void pythonSend_toANamedChannel_isReceivedInJava(boolean encrypted) throws Exception {
         RedisChannelLayer layer = layer(encrypted);
-        try (Peer peer = python("send", "interop-jobs", encrypted)) {
+        try (PythonPeer peer = python("send", "interop-jobs", encrypted)) {
             peer.expect("SENT");
             assertThat(layer.receive("interop-jobs", Duration.ofSeconds(10))).isEqualTo(PYTHON_MESSAGE);
         }
@@ -191,48 +134,10 @@ class PythonInteropIT {
     @ValueSource(booleans = {false, true})
     void javaSend_toANamedChannel_isReceivedInPython(boolean encrypted) throws Exception {
         RedisChannelLayer layer = layer(encrypted);
-        try (Peer peer = python("receive", "interop-jobs", encrypted)) {
+        try (PythonPeer peer = python("receive", "interop-jobs", encrypted)) {
             peer.expect("READY");
             layer.send("interop-jobs", JAVA_MESSAGE);
-            assertThat(fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
+            assertThat(PythonPeer.fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
         }
-    }
-
-    /** Turns the peer's JSON line back into a Message ({"__bytes__": hex} becomes byte[]). */
-    static Message fromPython(String json) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) toJava(Json.parse(json));
-        return Message.from(map);
-    }
-
-    private static Object toJava(JsonNode node) {
-        if (node.isObject()) {
-            if (node.size() == 1 && node.has("__bytes__")) {
-                return HexFormat.of().parseHex(node.get("__bytes__").asText());
-            }
-            Map<String, Object> map = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                map.put(e.getKey(), toJava(e.getValue()));
-            }
-            return map;
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>();
-            node.forEach(n -> list.add(toJava(n)));
-            return list;
-        }
-        if (node.isNull()) {
-            return null;
-        }
-        if (node.isBoolean()) {
-            return node.asBoolean();
-        }
-        if (node.isIntegralNumber()) {
-            return node.asLong();
-        }
-        if (node.isNumber()) {
-            return node.asDouble();
-        }
-        return node.asText();
     }
 }

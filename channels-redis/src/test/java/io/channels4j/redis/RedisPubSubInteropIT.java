@@ -1,21 +1,13 @@
 package io.channels4j.redis;
 
-import io.channels4j.Json;
 import io.channels4j.Message;
 import io.channels4j.layer.Subscription;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -97,7 +89,7 @@ class RedisPubSubInteropIT {
         layer.groupAdd("interop", channel);
         LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
         Subscription subscription = layer.subscribe(channel, inbox::offer);
-        try (Peer peer = python("group-send", "interop")) {
+        try (PythonPeer peer = python("group-send", "interop")) {
             peer.expect("SENT");
             assertThat(inbox.poll(10, TimeUnit.SECONDS)).isEqualTo(PYTHON_MESSAGE);
         } finally {
@@ -108,11 +100,11 @@ class RedisPubSubInteropIT {
     @Test
     void javaGroupSend_reachesAPythonChannel() throws Exception {
         RedisPubSubChannelLayer layer = layer();
-        try (Peer peer = python("receive-group", "interop")) {
+        try (PythonPeer peer = python("receive-group", "interop")) {
             String pythonChannel = peer.expect("READY ").substring(6);
             assertThat(pythonChannel).matches(java.util.regex.Pattern.quote(prefix) + "specific\\.[0-9a-f]{32}");
             layer.groupSend("interop", JAVA_MESSAGE);
-            assertThat(fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
+            assertThat(PythonPeer.fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
         }
     }
 
@@ -120,7 +112,7 @@ class RedisPubSubInteropIT {
     void pythonSend_toAJavaChannelName_isReceivedInJava() throws Exception {
         RedisPubSubChannelLayer layer = layer();
         String channel = layer.newChannel();
-        try (Peer peer = python("send", channel)) {
+        try (PythonPeer peer = python("send", channel)) {
             peer.expect("SENT");
             assertThat(layer.receive(channel, Duration.ofSeconds(10))).isEqualTo(PYTHON_MESSAGE);
         }
@@ -129,106 +121,14 @@ class RedisPubSubInteropIT {
     @Test
     void javaSend_toAPythonChannelName_isReceivedInPython() throws Exception {
         RedisPubSubChannelLayer layer = layer();
-        try (Peer peer = python("receive", "-")) {
+        try (PythonPeer peer = python("receive", "-")) {
             String pythonChannel = peer.expect("READY ").substring(6);
             layer.send(pythonChannel, JAVA_MESSAGE);
-            assertThat(fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
+            assertThat(PythonPeer.fromPython(peer.expect("{"))).isEqualTo(JAVA_MESSAGE);
         }
     }
 
-    private Peer python(String mode, String name) throws IOException {
-        return new Peer(List.of(PYTHON, script.toString(), mode, TestRedis.url(), prefix, name));
-    }
-
-    /** A running Python peer whose stdout lines are read by a named thread. */
-    private static final class Peer implements AutoCloseable {
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final StringBuilder all = new StringBuilder();
-
-        Peer(List<String> command) throws IOException {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            Thread.ofPlatform().daemon().name("python-pubsub-peer-reader").start(() -> {
-                try (BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        synchronized (all) {
-                            all.append(line).append('\n');
-                        }
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        /** The next line starting with the given text (earlier lines are logs), within 30 s. */
-        String expect(String start) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line != null && line.startsWith(start)) {
-                    return line;
-                }
-                if (line == null && !process.isAlive() && lines.isEmpty()) {
-                    break;
-                }
-            }
-            synchronized (all) {
-                throw new AssertionError("the Python peer did not print '" + start + "'; it printed:\n" + all);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Turns the peer's JSON line back into a Message ({"__bytes__": hex} becomes byte[]). */
-    static Message fromPython(String json) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) toJava(Json.parse(json));
-        return Message.from(map);
-    }
-
-    private static Object toJava(JsonNode node) {
-        if (node.isObject()) {
-            if (node.size() == 1 && node.has("__bytes__")) {
-                return HexFormat.of().parseHex(node.get("__bytes__").asText());
-            }
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                map.put(e.getKey(), toJava(e.getValue()));
-            }
-            return map;
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>();
-            node.forEach(n -> list.add(toJava(n)));
-            return list;
-        }
-        if (node.isNull()) {
-            return null;
-        }
-        if (node.isBoolean()) {
-            return node.asBoolean();
-        }
-        if (node.isIntegralNumber()) {
-            return node.asLong();
-        }
-        if (node.isNumber()) {
-            return node.asDouble();
-        }
-        return node.asText();
+    private PythonPeer python(String mode, String name) throws IOException {
+        return new PythonPeer(List.of(PYTHON, script.toString(), mode, TestRedis.url(), prefix, name));
     }
 }

@@ -8,10 +8,7 @@ import io.channels4j.layer.Subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -312,7 +309,7 @@ class ShardingIT {
                 subscriptions.add(receiver.subscribe(channel, inbox::offer));
                 inboxes.add(inbox);
             }
-            try (Peer peer = python("group-send", group)) {
+            try (PythonPeer peer = python("group-send", group)) {
                 peer.expect("SENT");
             }
             Message expected = Message.of("type", "sharded.message", "text", "from python", "n", 3);
@@ -331,7 +328,7 @@ class ShardingIT {
         RedisChannelLayer layer = layer();
         String group = groupOn(2, "py");
         Message message = Message.of("type", "sharded.message", "text", "from java", "n", 7);
-        try (Peer peer = python("receive-group", group)) {
+        try (PythonPeer peer = python("receive-group", group)) {
             String channel = peer.expect("READY ").substring(6);
             assertThat(channel).startsWith("specific.").contains("!");
             assertThat(holders(prefix + ":group:" + group)).containsExactly(2);
@@ -344,7 +341,7 @@ class ShardingIT {
     void javaSend_toAPythonProcessLocalChannel_landsWherePythonReceives() throws Exception {
         RedisChannelLayer layer = layer();
         Message message = Message.of("type", "sharded.message", "text", "direct from java", "n", 9);
-        try (Peer peer = python("receive-new", "unused")) {
+        try (PythonPeer peer = python("receive-new", "unused")) {
             String channel = peer.expect("READY ").substring(6);
             layer.send(channel, message);
             assertThat(fromJson(peer.expect("{"))).isEqualTo(message);
@@ -357,63 +354,8 @@ class ShardingIT {
                 "n", node.get("n").asInt());
     }
 
-    private Peer python(String mode, String name) throws IOException {
+    private PythonPeer python(String mode, String name) throws IOException {
         String hosts = servers.stream().map(RedisProcess::url).collect(Collectors.joining(","));
-        return new Peer(List.of(PYTHON, script.toString(), mode, hosts, prefix, name));
-    }
-
-    /** A running Python peer whose output lines are read by a named thread. */
-    private static final class Peer implements AutoCloseable {
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final StringBuilder all = new StringBuilder();
-        final Thread reader;
-
-        Peer(List<String> command) throws IOException {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            reader = Thread.ofPlatform().daemon().name("sharded-python-peer-reader").start(() -> {
-                try (BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        synchronized (all) {
-                            all.append(line).append('\n');
-                        }
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        /** The next line starting with the given text (earlier lines are logs), within 20 s. */
-        String expect(String start) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (line != null && line.startsWith(start)) {
-                    return line;
-                }
-                if (line == null && !reader.isAlive() && lines.isEmpty()) {
-                    break;
-                }
-            }
-            synchronized (all) {
-                throw new AssertionError("the Python peer did not print '" + start + "'; it printed:\n" + all);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        return new PythonPeer(List.of(PYTHON, script.toString(), mode, hosts, prefix, name));
     }
 }
