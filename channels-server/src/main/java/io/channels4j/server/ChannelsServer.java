@@ -264,7 +264,10 @@ public final class ChannelsServer implements AutoCloseable {
 
         /**
          * The largest WebSocket message (frame, or fragments together); larger ones close the
-         * connection with 1009.
+         * connection with 1009 as soon as the fragment that passes it arrives. A fragment under 64
+         * bytes counts as 64, which bounds a message's fragments too (a 1 MiB limit allows 16384).
+         * Frames a client sends before the application accepted its handshake are held for it up
+         * to the same size.
          *
          * @param bytes default 1 MiB
          * @return this builder
@@ -276,8 +279,10 @@ public final class ChannelsServer implements AutoCloseable {
 
         /**
          * The most bytes queued for one client. A WebSocket client that stops reading is cut off
-         * when a send would pass it (the application sees disconnect code 1008); an HTTP response
-         * waits for room instead.
+         * when a send or a pong would pass it (the application sees disconnect code 1008); a single
+         * message larger than the cap still goes to a client with nothing queued. An HTTP response
+         * waits for room instead. (The kernel's socket buffer comes on top: on loopback Linux lets
+         * it grow to {@code net.ipv4.tcp_wmem}'s maximum, 4 MiB by default.)
          *
          * @param bytes default 4 MiB
          * @return this builder

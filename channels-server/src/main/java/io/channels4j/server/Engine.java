@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
@@ -166,6 +167,15 @@ final class Engine extends WebSocketServer {
     }
 
     @Override
+    public void onWebsocketPing(WebSocket conn, Framedata ping) {
+        if (conn.getAttachment() instanceof WebsocketConnection ws
+                && !ws.reservePong(ping.getPayloadData().remaining())) {
+            return; // cut off: the client does not read its pongs
+        }
+        super.onWebsocketPing(conn, ping);
+    }
+
+    @Override
     public void onError(WebSocket conn, Exception ex) {
         if (conn == null) {
             if (started.getCount() > 0) {
@@ -177,6 +187,25 @@ final class Engine extends WebSocketServer {
             return;
         }
         log.debug("connection error from {}: {}", conn.getRemoteSocketAddress(), ex.toString());
+    }
+
+    /**
+     * Asks the selector again to write what is queued for a socket. Java-WebSocket 1.6.0 loses a
+     * write request when a frame is queued (from another thread) in the instant between its
+     * selector draining the queue and resetting the key's interest to read-only
+     * ({@code WebSocketServer.doWrite}); the frame then waits for the next write on that
+     * connection, which for a request/reply client may be the next ping, seconds away. The timer
+     * calls this for every connection with bytes queued, so a lost request costs at most one
+     * sweep ({@value #SWEEP_MILLIS} ms).
+     *
+     * @param socket the connection
+     */
+    void rearmWrites(WebSocketImpl socket) {
+        try {
+            onWriteDemand(socket);
+        } catch (RuntimeException e) {
+            log.debug("write re-arm for {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
+        }
     }
 
     void applicationEnded(ServerConnection connection) {

@@ -19,6 +19,7 @@ import org.java_websocket.WebSocketImpl;
 /**
  * Builds the scope of a new connection as Daphne does — lower-cased header names, names holding
  * {@code _} dropped (CVE-2015-0219), a percent-decoded UTF-8 path, the raw path and query — plus
+ * a path check Daphne lacks ({@link #safePath}: no dot segments, no control characters), plus
  * {@code scheme}, trusted proxy headers and the root path; then creates the WebSocket or HTTP
  * connection for it. Stateless.
  */
@@ -110,7 +111,7 @@ final class ScopeFactory {
         }
         String scheme = Scope.WEBSOCKET.equals(type) ? (secure ? "wss" : "ws") : (secure ? "https" : "http");
         Scope.Builder builder = Scope.builder(type)
-                .path(decodePath(head.rawPath()))
+                .path(safePath(decodePath(head.rawPath())))
                 .rawPath(head.rawPath())
                 .queryString(head.queryString())
                 .rootPath(settings.rootPath())
@@ -148,6 +149,36 @@ final class ScopeFactory {
             fields.add(new Headers.Field(field.name().toLowerCase(Locale.ROOT), field.value()));
         }
         return Headers.of(fields);
+    }
+
+    /**
+     * Refuses a decoded path that could climb out of a directory or smuggle bytes into whatever
+     * the application does with it: a {@code .} or {@code ..} segment (between {@code /} or
+     * {@code \}, however it was encoded: {@code /../}, {@code /%2e%2e/}, {@code ..%2f}) or a control
+     * character ({@code %00}, {@code %0a}, ...). Browsers never send these (they resolve dot
+     * segments before sending), so the request is answered 400 rather than rewritten: the scope
+     * path a consumer sees is always free of them. Query strings are left alone.
+     *
+     * @param path the percent-decoded path
+     * @return the path
+     * @throws BadRequestException 400 naming what is wrong, never the path itself
+     */
+    static String safePath(String path) throws BadRequestException {
+        int segmentStart = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            char c = i < path.length() ? path.charAt(i) : '/';
+            if (c < 0x20 || c == 0x7f) {
+                throw new BadRequestException(400, "control character in the path");
+            }
+            if (c == '/' || c == '\\') {
+                int length = i - segmentStart;
+                if ((length == 1 || length == 2) && path.startsWith("..".substring(0, length), segmentStart)) {
+                    throw new BadRequestException(400, "dot segment in the path");
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return path;
     }
 
     /** Percent-decodes a path as UTF-8; a path that does not decode to valid UTF-8 is a 400. */

@@ -343,6 +343,12 @@ record ServerCommandLine(ChannelsServer.Builder builder, String application, Str
             Function<String, String> env) throws UsageException {
         String password = env.apply(variable);
         if (password == null) {
+            if (!looksLikeAVariableName(variable)) {
+                // someone may have given the password itself: never repeat it
+                throw new UsageException("--tls-keystore needs the keystore password in the environment variable"
+                        + " named by --tls-keystore-password-env, which is not set (its value is not shown: it does"
+                        + " not look like a variable name such as MY_TLS_PASSWORD; is it the password itself?)");
+            }
             throw new UsageException("--tls-keystore needs the keystore password in the environment variable "
                     + variable + ", which is not set");
         }
@@ -355,6 +361,11 @@ record ServerCommandLine(ChannelsServer.Builder builder, String application, Str
         } finally {
             Arrays.fill(chars, '\0');
         }
+    }
+
+    /** @return whether a name is safe to repeat in a message: upper case, digits and {@code _}, as variables are */
+    private static boolean looksLikeAVariableName(String name) {
+        return name.matches("[A-Z_][A-Z0-9_]{0,127}");
     }
 
     /** @return the {@code --help} text */

@@ -87,11 +87,14 @@ abstract class ServerConnection implements Send {
     }
 
     /**
-     * Periodic checks (timeouts, pings); timer thread.
+     * Periodic checks (timeouts, pings, and writes the selector may have lost); timer thread.
      *
      * @param now {@link System#nanoTime()}
      */
     void sweep(long now) {
+        if (!socket.outQueue.isEmpty()) {
+            engine.rearmWrites(socket);
+        }
         long closed = socketClosedNanos;
         if (closed != 0 && now - closed > engine.settings().applicationCloseTimeout().toNanos()) {
             Thread thread = applicationThread();

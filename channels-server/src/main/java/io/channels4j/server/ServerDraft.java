@@ -1,6 +1,7 @@
 package io.channels4j.server;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import org.java_websocket.enums.HandshakeState;
 import org.java_websocket.exceptions.IncompleteHandshakeException;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
@@ -19,6 +21,8 @@ import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.handshake.HandshakeImpl1Client;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.handshake.HandshakeBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's only draft: an HTTP/1.1 front end that hands WebSocket upgrades to RFC 6455 framing
@@ -29,13 +33,18 @@ import org.java_websocket.handshake.HandshakeBuilder;
  * "opens" the connection without writing anything, and leaves the answer to the server: an HTTP
  * response, a 101 after {@code websocket.accept}, a 403 after a rejection. Until the 101 is sent
  * the draft is in HTTP mode (request body bytes go to the connection; no close handshake);
- * afterwards it is a plain {@link Draft_6455} with the server's frame size limit.
+ * afterwards it is a plain {@link Draft_6455} with the server's frame size limit, behind an
+ * {@link InboundFrameGuard} for what the library does not check. Frames a client sends before the
+ * application accepted are decoded and held, then delivered after the 101
+ * ({@link #switchToWebsocket}).
  *
  * <p>One instance per connection ({@link #copyInstance()}). Called on the connection's decoder
  * thread, except {@link #createBinaryFrame} and {@link #createFrames}, which run on the sending
- * thread; the mode is volatile.
+ * thread, and {@link #switchToWebsocket}, on the application's; the mode is volatile.
  */
 final class ServerDraft extends Draft_6455 {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerDraft.class);
 
     enum Mode { HEAD, HTTP, WEBSOCKET_PENDING, WEBSOCKET }
 
@@ -46,16 +55,23 @@ final class ServerDraft extends Draft_6455 {
     private BadRequestException headError;
     private volatile ServerConnection connection;
     private volatile long lastInboundNanos = System.nanoTime();
-    /** Frame-boundary tracking for the mask check: header bytes seen, bytes of the frame left. */
-    private final byte[] frameHeader = new byte[14];
-    private int frameHeaderLength;
-    private int frameHeaderNeeded = 2;
-    private long frameBytesLeft;
+    private final InboundFrameGuard guard;
+    /**
+     * Guards the switch from {@link Mode#WEBSOCKET_PENDING} to {@link Mode#WEBSOCKET} against the
+     * decoder holding frames meanwhile; never held while calling the library's listener.
+     */
+    private final Object pendingLock = new Object();
+    /** Frames decoded before the application accepted, delivered after the 101; null after it. */
+    private List<Framedata> held = new ArrayList<>();
+    private long heldBytes;
+    /** A close frame or a protocol error was processed: later frames are ignored. */
+    private volatile boolean inputEnded;
 
     ServerDraft(int maxHeadSize, int maxMessageSize) {
         super(Collections.emptyList(), maxMessageSize);
         this.maxHeadSize = maxHeadSize;
         this.maxMessageSize = maxMessageSize;
+        this.guard = new InboundFrameGuard(maxMessageSize);
     }
 
     /** @return the parsed head, or null if it was malformed ({@link #headError()}) */
@@ -73,8 +89,28 @@ final class ServerDraft extends Draft_6455 {
         this.mode = newMode;
     }
 
-    void switchToWebsocket() {
-        mode = Mode.WEBSOCKET;
+    /**
+     * Ends the pending mode once the 101 is queued: frames that arrived with or after the upgrade
+     * request, before the application accepted, are processed now, in order, on the calling
+     * (application) thread; later frames wait for this to finish. RFC 6455 §4.1 has a client wait
+     * for the 101 before sending, but one that does not must not lose its frames.
+     *
+     * @param socket the connection
+     */
+    void switchToWebsocket(WebSocketImpl socket) {
+        synchronized (pendingLock) {
+            mode = Mode.WEBSOCKET;
+            List<Framedata> frames = held;
+            held = null;
+            for (Framedata frame : frames) {
+                try {
+                    processFrame(socket, frame);
+                } catch (RuntimeException e) {
+                    log.debug("early frames from {} not delivered: {}", socket.getRemoteSocketAddress(), e.toString());
+                    return; // the socket closed meanwhile
+                }
+            }
+        }
     }
 
     Mode mode() {
@@ -134,8 +170,16 @@ final class ServerDraft extends Draft_6455 {
         lastInboundNanos = System.nanoTime();
         Mode current = mode;
         if (current == Mode.WEBSOCKET) {
-            requireMaskedFrames(buffer);
-            return super.translateFrame(buffer);
+            return websocketFrames(buffer);
+        }
+        if (current == Mode.WEBSOCKET_PENDING) {
+            synchronized (pendingLock) {
+                if (mode == Mode.WEBSOCKET_PENDING) {
+                    hold(websocketFrames(buffer));
+                    return Collections.emptyList();
+                }
+            }
+            return websocketFrames(buffer);
         }
         ServerConnection target = connection;
         if (target != null && buffer.hasRemaining()) {
@@ -146,53 +190,87 @@ final class ServerDraft extends Draft_6455 {
     }
 
     /**
-     * RFC 6455 §5.1: a server must close the connection on an unmasked client frame; the library
-     * does not check. Follows frame boundaries across reads without consuming anything.
+     * Decodes what the {@link InboundFrameGuard} lets through; consumes the whole buffer. Errors
+     * become a {@link FailureFrame} after the frames that came before them.
      */
-    private void requireMaskedFrames(ByteBuffer buffer) throws InvalidDataException {
-        int i = buffer.position();
-        int limit = buffer.limit();
-        while (i < limit) {
-            if (frameBytesLeft > 0) {
-                long step = Math.min(frameBytesLeft, limit - i);
-                i += (int) step;
-                frameBytesLeft -= step;
-                continue;
+    private List<Framedata> websocketFrames(ByteBuffer buffer) {
+        InboundFrameGuard.Verdict verdict = guard.scan(buffer);
+        List<Framedata> frames = new ArrayList<>();
+        try {
+            if (verdict.decodeUpTo() > buffer.position()) {
+                ByteBuffer part = buffer.duplicate();
+                part.limit(verdict.decodeUpTo());
+                frames.addAll(super.translateFrame(part));
             }
-            frameHeader[frameHeaderLength++] = buffer.get(i++);
-            if (frameHeaderLength == 2) {
-                if ((frameHeader[1] & 0x80) == 0) {
-                    throw new InvalidDataException(CloseFrame.PROTOCOL_ERROR, "client frames must be masked");
-                }
-                int length7 = frameHeader[1] & 0x7f;
-                frameHeaderNeeded = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + 4;
+            if (verdict.closeFrame() != null) {
+                frames.addAll(super.translateFrame(ByteBuffer.wrap(verdict.closeFrame())));
             }
-            if (frameHeaderLength >= 2 && frameHeaderLength == frameHeaderNeeded) {
-                int length7 = frameHeader[1] & 0x7f;
-                long payload = length7;
-                if (length7 == 126) {
-                    payload = ((frameHeader[2] & 0xffL) << 8) | (frameHeader[3] & 0xffL);
-                } else if (length7 == 127) {
-                    payload = 0;
-                    for (int b = 2; b < 10; b++) {
-                        payload = (payload << 8) | (frameHeader[b] & 0xffL);
-                    }
-                }
-                frameBytesLeft = payload;
-                frameHeaderLength = 0;
-                frameHeaderNeeded = 2;
+            if (verdict.failure() != null) {
+                frames.add(new FailureFrame(verdict.failure()));
             }
+        } catch (InvalidDataException e) {
+            guard.end();
+            frames.add(new FailureFrame(e));
+        }
+        buffer.position(buffer.limit());
+        return frames;
+    }
+
+    /** @return whether the frames held until the accept end in a failure (for tests) */
+    boolean holdsFailure() {
+        synchronized (pendingLock) {
+            return held != null && !held.isEmpty() && held.get(held.size() - 1) instanceof FailureFrame;
+        }
+    }
+
+    /** Keeps frames until the application accepts; bounded by the max message size. */
+    private void hold(List<Framedata> frames) {
+        for (Framedata frame : frames) {
+            heldBytes += frame.getPayloadData().remaining() + InboundFrameGuard.MIN_FRAGMENT_COST;
+            if (heldBytes > maxMessageSize) {
+                held.clear();
+                guard.end();
+                held.add(new FailureFrame(new LimitExceededException("more than " + maxMessageSize
+                        + " bytes sent before the handshake completed", maxMessageSize)));
+                return;
+            }
+            held.add(frame);
         }
     }
 
     @Override
-    public void processFrame(WebSocketImpl webSocketImpl, Framedata frame) throws InvalidDataException {
-        if (frame instanceof CloseFrame close && connection instanceof WebsocketConnection ws) {
-            // Remember the peer's code before the library answers: if the peer drops TCP as soon as
-            // it reads the answer, the library may report the close as 1006 (abnormal) instead.
-            ws.peerClosed(close.getCloseCode());
+    public void processFrame(WebSocketImpl webSocketImpl, Framedata frame) {
+        if (inputEnded) {
+            return; // after a close frame or a protocol error nothing more is processed (RFC 6455 §5.5.1)
         }
-        super.processFrame(webSocketImpl, frame);
+        if (frame instanceof FailureFrame failure) {
+            fail(webSocketImpl, failure.error());
+            return;
+        }
+        if (frame instanceof CloseFrame close) {
+            inputEnded = true;
+            if (connection instanceof WebsocketConnection ws) {
+                // Remember the peer's code before the library answers: if the peer drops TCP as soon as
+                // it reads the answer, the library may report the close as 1006 (abnormal) instead.
+                ws.peerClosed(close.getCloseCode());
+            }
+        }
+        try {
+            super.processFrame(webSocketImpl, frame);
+        } catch (InvalidDataException e) {
+            fail(webSocketImpl, e);
+        }
+    }
+
+    /**
+     * Fails the connection with the error's close code. Done here rather than by throwing to the
+     * library, which would log every client's protocol error at ERROR with a stack trace.
+     */
+    private void fail(WebSocketImpl webSocketImpl, InvalidDataException error) {
+        inputEnded = true;
+        log.debug("failing the WebSocket from {}: {} {}", webSocketImpl.getRemoteSocketAddress(),
+                error.getCloseCode(), error.getMessage());
+        webSocketImpl.close(error);
     }
 
     @Override

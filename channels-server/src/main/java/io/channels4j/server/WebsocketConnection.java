@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.java_websocket.WebSocketImpl;
@@ -27,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * and {@code websocket.send} back to the socket; frames in as {@code websocket.receive};
  * {@code websocket.disconnect} exactly once when the socket is gone.
  *
- * <p>Slow clients: bytes queued for the socket are counted; a send that would take them past the
- * server's outbound cap cuts the client off (the application sees {@code websocket.disconnect}
- * with 1008) instead of buffering without bound. Pings go out when nothing arrived for the ping
- * interval; a peer silent for the ping timeout after a ping is dropped (1006).
+ * <p>Slow clients: bytes queued for the socket are counted (frames and pongs); a send that would
+ * take them past the server's outbound cap cuts the client off (the application sees
+ * {@code websocket.disconnect} with 1008) instead of buffering without bound. A message larger
+ * than the cap is still sent to a client with nothing queued. Pings go out when nothing arrived
+ * for the ping interval; a peer silent for the ping timeout after a ping is dropped (1006).
  */
 final class WebsocketConnection extends ServerConnection {
 
@@ -47,9 +49,16 @@ final class WebsocketConnection extends ServerConnection {
      */
     private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
     private final AtomicBoolean disconnectSent = new AtomicBoolean();
-    /** Serializes what the application sends (accept, frames, close); guards queuedEstimate. */
+    /** Serializes what the application sends (accept, frames, close). */
     private final Object sendLock = new Object();
-    private long queuedEstimate;
+    /**
+     * Bytes queued for the socket as last counted plus those added since: only grows between
+     * recounts, so it is recounted (against the real queue) only when it passes the cap. Updated by
+     * the application's sends and by the decoder's pongs.
+     */
+    private final AtomicLong queuedEstimate = new AtomicLong();
+    /** Set once the client was cut off for not reading: nothing more is queued. */
+    private final AtomicBoolean cutOff = new AtomicBoolean();
     private volatile long pingSentNanos;
     private volatile long closingSinceNanos;
     private volatile int peerCloseCode;
@@ -140,13 +149,13 @@ final class WebsocketConnection extends ServerConnection {
                     : new String[] {"Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", acceptKey(),
                             "Sec-WebSocket-Protocol", subprotocol};
             byte[] response = HttpResponses.head(101, headers, engine.settings().serverName(), extra);
-            draft.switchToWebsocket();
             if (!state.compareAndSet(State.CONNECTING, State.OPEN)) {
                 return;
             }
             if (writeRaw(response)) {
                 engine.accessLog(clientForLog(), "WSCONNECT " + scope.rawPath(), null, null);
             }
+            draft.switchToWebsocket(socket); // after the 101: frames the client sent early follow it
         }
     }
 
@@ -166,7 +175,7 @@ final class WebsocketConnection extends ServerConnection {
         if ((text == null) == (bytes == null)) {
             throw new IllegalArgumentException("websocket.send needs exactly one of 'text' and 'bytes': " + message);
         }
-        long size = (text != null ? (long) text.length() * 3 : bytes.length) + 14;
+        long size = (text != null ? utf8Length(text) : bytes.length) + 14;
         synchronized (sendLock) {
             switch (state.get()) {
                 case CONNECTING -> throw new IllegalStateException(
@@ -193,22 +202,65 @@ final class WebsocketConnection extends ServerConnection {
         }
     }
 
-    /** Counts a send against the outbound cap; cuts a client off that stopped reading. */
+    /**
+     * Counts a send against the outbound cap; cuts a client off that stopped reading. Any thread;
+     * takes no lock.
+     *
+     * @param size the bytes about to be queued
+     * @return false if the client was cut off instead
+     */
     private boolean reserveOutbound(long size) {
+        if (cutOff.get()) {
+            return false;
+        }
         long cap = engine.settings().maxOutboundBytes();
-        queuedEstimate += size;
-        if (queuedEstimate <= cap) {
+        if (queuedEstimate.addAndGet(size) <= cap) {
             return true;
         }
-        queuedEstimate = queuedBytes() + size; // the estimate only grows: recount what is really queued
-        if (queuedEstimate <= cap) {
-            return true;
+        long queued = queuedBytes(); // the estimate only grows: recount what is really queued
+        queuedEstimate.set(queued + size);
+        if (queued + size <= cap || queued == 0) {
+            return true; // a client that keeps up may get one message larger than the cap
+        }
+        if (!cutOff.compareAndSet(false, true)) {
+            return false;
         }
         log.warn("closing {} for {}: the client is not reading ({} bytes queued, cap {})", scope.path(),
-                clientForLog(), queuedEstimate - size, cap);
+                clientForLog(), queued, cap);
         state.compareAndSet(State.OPEN, State.CLOSING);
         socket.closeConnection(CloseFrame.POLICY_VALIDATION, "outbound buffer over its cap: the client is not reading");
         return false;
+    }
+
+    /** @return the size of the text in UTF-8, without encoding it */
+    static long utf8Length(String text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
+    /**
+     * The client sent a ping; decoder thread (or the application's, for pings sent before the
+     * accept). Pongs count against the outbound cap like any send: a client that floods pings
+     * without reading the pongs is cut off (1008) instead of growing the queue without bound.
+     *
+     * @param payloadSize the ping's payload size
+     * @return true to answer with a pong
+     */
+    boolean reservePong(int payloadSize) {
+        return reserveOutbound(payloadSize + 2L);
     }
 
     private void close(int code, String reason) {

@@ -87,8 +87,21 @@ final class RawSocket implements AutoCloseable {
 
     /** Connects to 127.0.0.1:port with a 5 s read timeout. */
     static RawSocket connect(int port) throws IOException {
+        return connect(port, 0);
+    }
+
+    /**
+     * Connects to 127.0.0.1:port with a 5 s read timeout and, for a client that is not going to
+     * read, a small receive buffer (set before connecting, so the window is small from the start).
+     *
+     * @param receiveBufferSize the socket's receive buffer in bytes, or 0 for the system's default
+     */
+    static RawSocket connect(int port, int receiveBufferSize) throws IOException {
         Socket socket = new Socket();
         try {
+            if (receiveBufferSize > 0) {
+                socket.setReceiveBufferSize(receiveBufferSize);
+            }
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
