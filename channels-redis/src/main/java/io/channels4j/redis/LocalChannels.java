@@ -28,7 +28,8 @@ import redis.clients.jedis.util.KeyValue;
  *
  * <p>Buffers are bounded by the channel's capacity (the oldest is dropped, as channels_redis's
  * BoundedQueue does, and counted). A channel nobody has used for longer than the message expiry
- * is forgotten. When Redis is unreachable the loop logs once, backs off (up to 5 s) and resumes.
+ * is forgotten, with the group memberships remembered for it. When Redis is unreachable the loop
+ * logs once, backs off (up to 5 s) and resumes.
  */
 final class LocalChannels {
 
@@ -40,6 +41,14 @@ final class LocalChannels {
     record Entry(Message message, double sentAt) {
     }
 
+    /**
+     * A group membership this process made for one of its channels, with its label (null for a
+     * plain {@code groupAdd}). A new object per {@code groupAdd}: identity tells a re-add from the
+     * membership a concurrent {@code groupDiscard} removed.
+     */
+    record Membership(String label) {
+    }
+
     /** One local channel: a sink while subscribed, else a buffer. */
     static final class Local {
         final String name;
@@ -48,6 +57,11 @@ final class LocalChannels {
         volatile ChannelSink sink;
         final AtomicInteger waiters = new AtomicInteger();
         volatile long lastUsedNanos = System.nanoTime();
+        /**
+         * The groups this channel joined through this layer, by group name: what
+         * {@link MembershipKeeper} re-adds when Redis lost them. Forgotten with the channel.
+         */
+        final Map<String, Membership> groups = new ConcurrentHashMap<>();
 
         Local(String name, int capacity) {
             this.name = name;
@@ -82,6 +96,18 @@ final class LocalChannels {
 
     void forget(String name) {
         channels.remove(name);
+    }
+
+    /** @return the live channels, a snapshot (for {@link MembershipKeeper}) */
+    List<Local> all() {
+        return List.copyOf(channels.values());
+    }
+
+    /** Forgets every remembered group membership (flush). */
+    void clearMemberships() {
+        for (Local local : channels.values()) {
+            local.groups.clear();
+        }
     }
 
     /** Starts the receive loop if it is not running. */
@@ -196,6 +222,7 @@ final class LocalChannels {
         for (Local local : channels.values()) {
             if (local.sink == null && local.waiters.get() == 0 && now - local.lastUsedNanos > forgetAfterNanos) {
                 channels.remove(local.name, local);
+                local.groups.clear();
             }
         }
     }
@@ -224,6 +251,7 @@ final class LocalChannels {
         }
         for (Local local : channels.values()) {
             local.buffer.clear();
+            local.groups.clear();
         }
     }
 }

@@ -64,10 +64,21 @@ import redis.clients.jedis.util.KeyValue;
  * channel name, value: UTF-8 label; expires {@code groupExpiry} after the last labelled
  * {@code groupAdd}), which channels_redis neither reads nor writes.
  *
+ * <p>Group memberships of this process's own channels (those {@link #newChannel} created, while
+ * they are subscribed or recently received on) are remembered in this process and kept in Redis:
+ * re-added within about a second when a shard restarts and lost them (Redis without persistence),
+ * and every {@code group_expiry / 2}, so a connection that lives longer than {@code group_expiry}
+ * stays in its groups. {@link #groupDiscard}, {@link #flush}, closing the channel's subscription
+ * and the channel's idle expiry forget them. See {@link MembershipKeeper}: one more daemon thread
+ * per layer, {@code channels4j-redis-groups-<host>}, from the first such membership to
+ * {@link #close()}; what is written is channels_redis's {@code group_add}, keys and scores alike.
+ *
  * <p>Failures: every operation that cannot reach Redis throws
- * {@link io.channels4j.layer.ChannelLayerException} within
- * the configured timeout; the receive loop reconnects with backoff. Thread-safe. Lifecycle:
- * build once per process; {@link #close()} stops the loop and closes the pools.
+ * {@link io.channels4j.layer.ChannelLayerException} within the configured timeout, naming the
+ * server by its URL with any password masked ({@code redis://:***@host:6379/0}); the receive loop
+ * reconnects with backoff. Passwords never appear in messages, logs, thread names or
+ * {@link #toString()}. Thread-safe. Lifecycle: build once per process; {@link #close()} stops the
+ * threads and closes the pools.
  */
 public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection {
 
@@ -84,6 +95,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     private final Clock clock;
     private final String clientPrefix = UUID.randomUUID().toString().replace("-", "");
     private final LocalChannels locals;
+    private final MembershipKeeper keeper;
     private final LongAdder dropped = new LongAdder();
     private final AtomicInteger sendIndex = new AtomicInteger();
     private final AtomicInteger receiveIndex = new AtomicInteger();
@@ -107,6 +119,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         String localQueue = "specific." + clientPrefix + "!";
         this.locals = new LocalChannels(this, shardFor(localQueue), key(localQueue),
                 Math.max(expiry.toNanos(), TimeUnit.SECONDS.toNanos(60)), dropped::add);
+        this.keeper = new MembershipKeeper(this, locals, this.shards, groupExpiry);
     }
 
     /**
@@ -315,6 +328,8 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
             if (local.sink == sink) {
                 local.sink = null;
                 local.lastUsedNanos = System.nanoTime();
+                // its receiver is gone: Redis losing its memberships must not bring them back
+                local.groups.clear();
             }
         };
     }
@@ -328,6 +343,17 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
 
     // ------------------------------------------------------------------ groups
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>channels_redis's {@code group_add}: {@code ZADD} scored by now, {@code EXPIRE} by
+     * {@code group_expiry}. For a channel this layer created, the membership is also remembered
+     * while the channel lives, and re-added if Redis loses it (restart) and before
+     * {@code group_expiry} (see {@link MembershipKeeper}).
+     *
+     * @throws io.channels4j.layer.ChannelLayerException if Redis cannot be reached; nothing new is
+     *                                                     remembered then
+     */
     @Override
     public void groupAdd(String group, String channel) {
         ChannelNames.requireValidGroupName(group);
@@ -336,20 +362,61 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         byte[] key = groupKey(group);
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
         double now = nowSeconds();
-        shardFor(group).call("group add", jedis -> {
+        RedisShard shard = shardFor(group);
+        remembered(group, channel, null, () -> shard.call("group add", jedis -> {
+            keeper.beforeAdd(shard, jedis);
             var pipeline = jedis.pipelined();
             pipeline.zadd(key, now, member);
             pipeline.expire(key, groupExpiry.toSeconds());
             pipeline.sync();
             return null;
-        });
+        }));
     }
 
+    /**
+     * Runs a group add, remembering the membership of an own live channel for
+     * {@link MembershipKeeper}; if the add fails, what was remembered before is restored.
+     */
+    private void remembered(String group, String channel, String label, Runnable add) {
+        LocalChannels.Local local = isOwn(channel) ? locals.get(channel) : null;
+        if (local == null) {
+            add.run();
+            return;
+        }
+        LocalChannels.Membership previous = local.groups.get(group);
+        // a plain add keeps the label in Redis (it does not touch the label hash): keep it here too
+        LocalChannels.Membership membership = new LocalChannels.Membership(
+                label == null && previous != null ? previous.label() : label);
+        local.groups.put(group, membership);
+        try {
+            add.run();
+        } catch (RuntimeException e) {
+            if (previous == null) {
+                local.groups.remove(group, membership);
+            } else {
+                local.groups.replace(group, membership, previous); // an earlier add still stands
+            }
+            throw e;
+        }
+        keeper.ensureRunning();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The membership is forgotten in this process first, so even when Redis cannot be reached
+     * (the call then throws {@link io.channels4j.layer.ChannelLayerException}) it is not re-added
+     * after Redis comes back.
+     */
     @Override
     public void groupDiscard(String group, String channel) {
         ChannelNames.requireValidGroupName(group);
         ChannelNames.requireValidChannelName(channel);
         checkOpen();
+        LocalChannels.Local local = isOwn(channel) ? locals.get(channel) : null;
+        if (local != null) {
+            local.groups.remove(group);
+        }
         byte[] key = groupKey(group);
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
         shardFor(group).call("group discard", jedis -> jedis.zrem(key, member));
@@ -475,7 +542,11 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         List<byte[]> keys = List.of(groupKey(group), labelsKey(group));
         List<byte[]> args = List.of(channel.getBytes(StandardCharsets.UTF_8), score(nowSeconds()),
                 number(groupExpiry.toSeconds()), label.getBytes(StandardCharsets.UTF_8));
-        shardFor(group).call("group add", jedis -> RedisShard.eval(jedis, RedisScripts.GROUP_ADD_LABELLED, keys, args));
+        RedisShard shard = shardFor(group);
+        remembered(group, channel, label, () -> shard.call("group add", jedis -> {
+            keeper.beforeAdd(shard, jedis);
+            return RedisShard.eval(jedis, RedisScripts.GROUP_ADD_LABELLED, keys, args);
+        }));
     }
 
     /**
@@ -518,6 +589,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     @Override
     public void flush() {
         checkOpen();
+        locals.clearMemberships(); // first, so a concurrent re-add cannot outlive the flush
         byte[] pattern = (prefix + "*").getBytes(StandardCharsets.UTF_8);
         for (RedisShard shard : shards) {
             shard.call("flush", jedis -> RedisShard.eval(jedis, RedisScripts.FLUSH, List.of(), List.of(pattern)));
@@ -531,6 +603,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
             return;
         }
         closed = true;
+        keeper.close();
         locals.close();
         for (RedisShard shard : shards) {
             shard.close();
@@ -568,16 +641,21 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         return shards.get(ConsistentHash.shard(value, shards.size()));
     }
 
+    /** The shard that holds a group (for {@link MembershipKeeper}). */
+    RedisShard shardForGroup(String group) {
+        return shardFor(group);
+    }
+
     private byte[] key(String name) {
         return (prefix + name).getBytes(StandardCharsets.UTF_8);
     }
 
-    private byte[] groupKey(String group) {
+    byte[] groupKey(String group) {
         return (prefix + ":group:" + group).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The label hash of a group: {@code prefix + ":labels:" + group}, on the group's shard. */
-    private byte[] labelsKey(String group) {
+    byte[] labelsKey(String group) {
         return (prefix + ":labels:" + group).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -608,7 +686,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         return micros / 1_000_000.0;
     }
 
-    private double nowSeconds() {
+    double nowSeconds() {
         return clock.millis() / 1000.0;
     }
 

@@ -106,8 +106,8 @@ public final class RedisChannelLayerProvider implements ChannelLayerProvider {
         return values;
     }
 
-    /** The URL without its password, for error messages. */
+    /** The URL with its password masked and without its query, for error messages. */
     private static String redacted(URI url) {
-        return url.getRawUserInfo() == null ? withoutQuery(url) : withoutQuery(url).replace(url.getRawUserInfo() + "@", "***@");
+        return RedisConnections.mask(url.toString());
     }
 }

@@ -3,6 +3,7 @@ package io.channels4j.redis;
 import io.channels4j.layer.ChannelLayerException;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,20 +36,69 @@ final class RedisConnections {
      * @throws IllegalArgumentException if it is not a redis URL with a host
      */
     static URI hostUrl(String url) {
-        URI uri = URI.create(Objects.requireNonNull(url, "url"));
+        Objects.requireNonNull(url, "url");
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            // the exception's own message repeats the whole URL, password included
+            throw new IllegalArgumentException("a Redis host must be a redis:// or rediss:// URL, was '" + mask(url)
+                    + "' (" + e.getReason() + " at index " + e.getIndex() + ")");
+        }
         if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("a Redis host must be a redis:// or rediss:// URL, was '" + url + "'");
+            throw new IllegalArgumentException("a Redis host must be a redis:// or rediss:// URL, was '" + mask(url) + "'");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("a Redis host URL needs a host, was '" + url + "'");
+            throw new IllegalArgumentException("a Redis host URL needs a host, was '" + mask(url) + "'");
         }
         return uri;
     }
 
-    /** @return {@code scheme://host:port/db}, without credentials, for logs and errors */
+    /**
+     * Names a server for logs, errors, thread names and {@code toString()}: the URL with its
+     * password masked, e.g. {@code redis://:***@host:6379/0} or {@code rediss://user:***@host:6379/0}
+     * ({@code redis://host:6379/0} without credentials). Never the password, never the query.
+     *
+     * @param uri a host URL from {@link #hostUrl}
+     * @return {@code scheme://[user:***@]host:port[/db]}
+     */
     static String describe(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
+        String info = uri.getRawUserInfo();
+        String credentials = "";
+        if (info != null) {
+            int colon = info.indexOf(':');
+            credentials = (colon >= 0 ? info.substring(0, colon) + ":" : "") + "***@";
+        }
+        return uri.getScheme() + "://" + credentials + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
                 + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath());
+    }
+
+    /**
+     * Masks the password of any URL-like text, parseable or not: {@code scheme://user:secret@host}
+     * becomes {@code scheme://user:***@host}, {@code scheme://secret@host} (a password alone, as
+     * redis URLs allow) {@code scheme://***@host}; the query is dropped, since settings such as
+     * {@code symmetric_encryption_keys} are secrets too. Text without credentials is returned as is.
+     *
+     * @param url the text, e.g. a configured layer URL
+     * @return the text safe to log
+     */
+    static String mask(String url) {
+        if (url == null) {
+            return null;
+        }
+        int query = url.indexOf('?');
+        String text = query >= 0 ? url.substring(0, query) : url;
+        int scheme = text.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        // the last '@', not the first after the authority: a password may hold '/', '@' or '#'
+        int at = text.lastIndexOf('@');
+        if (at < start) {
+            return text;
+        }
+        String info = text.substring(start, at);
+        int colon = info.indexOf(':');
+        String masked = (colon >= 0 ? info.substring(0, colon) + ":" : "") + "***";
+        return text.substring(0, start) + masked + text.substring(at);
     }
 
     /**

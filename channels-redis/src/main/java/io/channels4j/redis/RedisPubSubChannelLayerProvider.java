@@ -76,7 +76,6 @@ public final class RedisPubSubChannelLayerProvider implements ChannelLayerProvid
 
     /** The URL without its password or query, for error messages. */
     private static String redacted(URI url) {
-        String text = redisUrl(url.toString());
-        return url.getRawUserInfo() == null ? text : text.replace(url.getRawUserInfo() + "@", "***@");
+        return RedisConnections.mask(url.toString());
     }
 }

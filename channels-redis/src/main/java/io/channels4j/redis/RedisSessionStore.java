@@ -90,18 +90,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * @throws IllegalArgumentException if the URL is not a {@code redis} or {@code rediss} URL
      */
     public static RedisSessionStore create(String url, String prefix) {
-        URI uri = URI.create(Objects.requireNonNull(url, "url"));
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("a session store URL looks like redis://host:6379/0, was '"
-                    + uri.getScheme() + "://" + uri.getHost() + "...'");
+        URI uri;
+        try {
+            uri = RedisConnections.hostUrl(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a session store URL looks like redis://host:6379/0: " + e.getMessage());
         }
         GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
         config.setMaxTotal(DEFAULT_POOL_SIZE);
         config.setMaxIdle(DEFAULT_POOL_SIZE);
         config.setMaxWait(DEFAULT_TIMEOUT);
         config.setJmxEnabled(false);
-        String describe = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
-                + (uri.getPath() == null ? "" : uri.getPath());
+        String describe = RedisConnections.describe(uri);
         return new RedisSessionStore(new JedisPool(config, uri, (int) DEFAULT_TIMEOUT.toMillis()), prefix, describe);
     }
 

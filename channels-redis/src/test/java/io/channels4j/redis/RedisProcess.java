@@ -35,14 +35,20 @@ final class RedisProcess implements AutoCloseable {
 
     private final Path dir;
     private final String sentinelConf;
+    private final String password;
     private int port;
     private Process process;
     private boolean frozen;
     private int starts;
 
     private RedisProcess(Path dir, String sentinelConf) {
+        this(dir, sentinelConf, null);
+    }
+
+    private RedisProcess(Path dir, String sentinelConf, String password) {
         this.dir = dir;
         this.sentinelConf = sentinelConf;
+        this.password = password;
     }
 
     /**
@@ -52,6 +58,19 @@ final class RedisProcess implements AutoCloseable {
      */
     static RedisProcess server() {
         RedisProcess redis = new RedisProcess(tempDir("redis"), null);
+        redis.startOnFreePort();
+        return redis;
+    }
+
+    /**
+     * Starts a plain, non-persistent Redis on a free loopback port that requires a password
+     * ({@code --requirepass}); {@link #client()} and the lifecycle methods authenticate.
+     *
+     * @param password the password
+     * @return the running server
+     */
+    static RedisProcess serverWithPassword(String password) {
+        RedisProcess redis = new RedisProcess(tempDir("redis"), null, password);
         redis.startOnFreePort();
         return redis;
     }
@@ -83,7 +102,15 @@ final class RedisProcess implements AutoCloseable {
 
     /** @return a fresh direct connection (2 s timeout); the caller closes it */
     Jedis client() {
-        return new Jedis("127.0.0.1", port, 2000);
+        return connect(2000);
+    }
+
+    private Jedis connect(int timeoutMillis) {
+        Jedis jedis = new Jedis("127.0.0.1", port, timeoutMillis);
+        if (password != null) {
+            jedis.auth(password);
+        }
+        return jedis;
     }
 
     synchronized boolean isRunning() {
@@ -118,6 +145,9 @@ final class RedisProcess implements AutoCloseable {
             if (sentinelConf == null) {
                 command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                         "--appendonly", "no", "--dir", dir.toString()));
+                if (password != null) {
+                    command.addAll(List.of("--requirepass", password));
+                }
             } else {
                 // sentinel rewrites its config file, so it gets a fresh writable one per start
                 Path conf = dir.resolve("sentinel-" + port + ".conf");
@@ -148,7 +178,7 @@ final class RedisProcess implements AutoCloseable {
     }
 
     private boolean pings() {
-        try (Jedis jedis = new Jedis("127.0.0.1", port, 200)) {
+        try (Jedis jedis = connect(200)) {
             return "PONG".equals(jedis.ping());
         } catch (RuntimeException e) {
             return false;
@@ -170,7 +200,7 @@ final class RedisProcess implements AutoCloseable {
             if (frozen) {
                 resume();
             }
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 1000)) {
+            try (Jedis jedis = connect(1000)) {
                 jedis.shutdown(redis.clients.jedis.params.ShutdownParams.shutdownParams().nosave());
             } catch (RuntimeException expected) {
                 // the connection drops as the server exits, or it is already gone
