@@ -1,12 +1,17 @@
 package io.channels4j.examples.chat;
 
+import io.channels4j.DenyConnection;
 import io.channels4j.Json;
 import io.channels4j.Message;
 import io.channels4j.consumer.WebsocketConsumer;
+import io.channels4j.layer.ChannelLayerException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tutorial's chat consumer (Django Channels tutorial, part 2), in Java: every connection to
@@ -18,12 +23,28 @@ import java.util.Map;
  * keeps working: text that is not JSON, JSON without a string {@code message}, a binary frame, a
  * message longer than {@value #MAX_MESSAGE_LENGTH} characters. (Frames over the server's maximum
  * message size are closed with 1009 by the server before they get here.)
+ *
+ * <p>When the channel layer's store is unreachable (Redis down or restarting: the layer throws
+ * {@link ChannelLayerException} within its timeout), connections stay open: a message sent
+ * meanwhile is answered on that socket only with
+ * {@code {"error": "chat is temporarily unavailable, message not delivered"}} and logged as one
+ * WARN line naming the room; a new connection is refused (HTTP 403), so the page's reconnect with
+ * backoff tries again; a connection that ends meanwhile logs that it could not leave its room.
+ * Once Redis is back, the layer puts the rooms' memberships back and the chat resumes by itself.
+ *
+ * <p>Threading: one instance per connection; its handlers run one at a time on the connection's
+ * thread.
  */
 // [snippet chat-consumer]
 public class ChatConsumer extends WebsocketConsumer {
 
     /** The longest chat message accepted, in characters. */
     public static final int MAX_MESSAGE_LENGTH = 4096;
+
+    /** What a sender is told when its message could not reach the room. */
+    public static final String UNAVAILABLE = "chat is temporarily unavailable, message not delivered";
+
+    private static final Logger log = LoggerFactory.getLogger(ChatConsumer.class);
 
     private String roomGroupName;
 
@@ -37,7 +58,14 @@ public class ChatConsumer extends WebsocketConsumer {
         roomGroupName = "chat_" + roomName;
 
         // Join room group
-        channelLayer().groupAdd(roomGroupName, channelName());
+        try {
+            channelLayer().groupAdd(roomGroupName, channelName());
+        } catch (ChannelLayerException e) {
+            // The layer's store (Redis) is unreachable: refuse the handshake; the page retries
+            log.warn("chat: refused a connection to {}: {}", roomGroupName, e.getMessage());
+            roomGroupName = null;
+            throw new DenyConnection("channel layer unavailable");
+        }
 
         accept();
     }
@@ -46,7 +74,11 @@ public class ChatConsumer extends WebsocketConsumer {
     public void disconnect(int code) {
         // Leave room group
         if (roomGroupName != null) {
-            channelLayer().groupDiscard(roomGroupName, channelName());
+            try {
+                channelLayer().groupDiscard(roomGroupName, channelName());
+            } catch (ChannelLayerException e) {
+                log.warn("chat: could not leave {}: {}", roomGroupName, e.getMessage());
+            }
         }
     }
 
@@ -58,7 +90,13 @@ public class ChatConsumer extends WebsocketConsumer {
             return;
         }
         // Send message to room group
-        channelLayer().groupSend(roomGroupName, Message.of("type", "chat.message", "message", message));
+        try {
+            channelLayer().groupSend(roomGroupName, Message.of("type", "chat.message", "message", message));
+        } catch (ChannelLayerException e) {
+            // Redis is unreachable: tell the sender, keep the connection
+            log.warn("chat: a message to {} was not delivered: {}", roomGroupName, e.getMessage());
+            error(UNAVAILABLE);
+        }
     }
 
     @Override

@@ -31,6 +31,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ChatServer {
 
+    /** Messages each channel holds before the layer drops (and counts, and logs) the next. */
+    static final int CHAT_CAPACITY = 1000;
     private static final String USAGE = "usage: chat [--port 8000] [--bind 127.0.0.1] [--layer memory://|redis://host:6379]"
             + " [--allowed-hosts localhost,127.0.0.1,[::1]]";
 
@@ -108,7 +110,7 @@ public final class ChatServer {
      */
     static Running start(Options options, PrintStream out) {
         // [snippet chat-server-start]
-        ChannelLayer layer = ChannelLayers.create(options.layer());
+        ChannelLayer layer = ChannelLayers.create(withChatCapacity(options.layer()));
         ChannelsServer server = ChannelsServer.builder()
                 .application(ChatRouting.application(new ChannelLayers().set(ChannelLayers.DEFAULT_ALIAS, layer),
                         options.allowedHosts()))
@@ -117,8 +119,27 @@ public final class ChatServer {
                 .accessLog(out::println)
                 .start();
         // [end chat-server-start]
-        out.println("Chat server on " + options.layer() + ": open " + server.httpUrl() + "/chat/ (Ctrl-C stops it)");
+        out.println("Chat server on " + withoutPassword(options.layer()) + ": open " + server.httpUrl() + "/chat/ (Ctrl-C stops it)");
         return new Running(server, layer);
+    }
+
+    /**
+     * The layer URL with {@code capacity=}{@value #CHAT_CAPACITY} unless it sets a capacity.
+     * Channels' default of 100 messages per channel drops messages when a room's senders keep
+     * several messages in flight each (10 senders x 16 in flight already queue 160 per member);
+     * a chat message is small, so a deeper queue costs little.
+     */
+    static String withChatCapacity(String layerUrl) {
+        int query = layerUrl.indexOf('?');
+        if (query >= 0 && ("&" + layerUrl.substring(query + 1)).contains("&capacity=")) {
+            return layerUrl;
+        }
+        return layerUrl + (query >= 0 ? "&" : "?") + "capacity=" + CHAT_CAPACITY;
+    }
+
+    /** The URL with any password replaced by {@code ***}, for printing. */
+    static String withoutPassword(String layerUrl) {
+        return layerUrl.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*:)[^/@]*@", "$1***@");
     }
 
     static Options parse(String[] args, String layerFromEnvironment) {

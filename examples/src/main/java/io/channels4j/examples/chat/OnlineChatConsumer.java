@@ -2,6 +2,7 @@ package io.channels4j.examples.chat;
 
 import io.channels4j.Json;
 import io.channels4j.Message;
+import io.channels4j.layer.ChannelLayerException;
 import io.channels4j.layer.ChannelNames;
 import io.channels4j.layer.Presence;
 
@@ -10,16 +11,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * The tutorial's {@link ChatConsumer} plus "who is online": each connection joins the room's
- * presence under the name given as {@code ?name=} (or {@code guest-NNNN}), and members that ask
- * for it with {@code ?online=1} (the room page does) get {@code {"online": [names...]}} whenever
- * someone joins or leaves. Clients that do not ask see exactly the tutorial's protocol. Works
- * across servers on the Redis layer (see {@code docs/topics/presence.md}).
+ * The tutorial's {@link ChatConsumer} plus "who is online": a connection that asks for the list
+ * with {@code ?online=1} (the room page does) or gives a name with {@code ?name=} joins the room's
+ * presence under that name (or {@code guest-NNNN}), and members that asked get
+ * {@code {"online": [names...]}} whenever someone listed joins or leaves. Clients that give
+ * neither see, and cost, exactly the tutorial's protocol: they are in the room but not listed.
+ * Works across servers on the Redis layer (see {@code docs/topics/presence.md}).
  */
 public class OnlineChatConsumer extends ChatConsumer {
 
     private static final int MAX_NAME_LENGTH = 40;
+    private static final Logger log = LoggerFactory.getLogger(OnlineChatConsumer.class);
 
     private Presence presence;
     private String room;
@@ -42,18 +48,34 @@ public class OnlineChatConsumer extends ChatConsumer {
         }
         user = userName(scope().queryString());
         wantsOnline = ("&" + scope().queryString() + "&").contains("&online=1&");
-        presence = new Presence(channelLayer());
-        super.connect();
-        presence.join(room, channelName(), user);
+        if (!wantsOnline && !("&" + scope().queryString()).contains("&name=")) {
+            // A plain tutorial client (no ?online=1, no ?name=): the tutorial's protocol and its
+            // cost. Listing it would send every member of the room an event on each of its joins
+            // and leaves, O(members) per connect: quadratic to fill a room.
+            super.connect();
+            return;
+        }
+        Presence joining = new Presence(channelLayer());
+        super.connect(); // refuses the handshake (DenyConnection) when the layer is unreachable
+        presence = joining;
+        try {
+            presence.join(room, channelName(), user);
+        } catch (ChannelLayerException e) {
+            // the layer failed right after the room accepted us: chat works, the list catches up later
+            log.warn("chat: {} joined {} but could not be listed as online: {}", user, room, e.getMessage());
+        }
     }
 
     @Override
     public void disconnect(int code) {
-        if (presence == null) {
-            return; // refused in connect: nothing was joined
+        if (presence != null) { // null: not listed, or refused in connect
+            try {
+                presence.leave(room, channelName(), user);
+            } catch (ChannelLayerException e) {
+                log.warn("chat: could not tell {} that {} left: {}", room, user, e.getMessage());
+            }
         }
-        presence.leave(room, channelName(), user);
-        super.disconnect(code);
+        super.disconnect(code); // leaves the room if it was joined
     }
 
     /**

@@ -176,6 +176,16 @@ class ChatRoutingTest {
     }
 
     @Test
+    void layerUrl_getsTheChatCapacity_unlessItSetsOne_andPrintsWithoutPassword() {
+        assertThat(ChatServer.withChatCapacity("memory://")).isEqualTo("memory://?capacity=1000");
+        assertThat(ChatServer.withChatCapacity("redis://h:6379/0?prefix=x")).isEqualTo("redis://h:6379/0?prefix=x&capacity=1000");
+        assertThat(ChatServer.withChatCapacity("memory://?capacity=5")).isEqualTo("memory://?capacity=5");
+        assertThat(ChatServer.withoutPassword("redis://:s3cret@h:6379/0")).isEqualTo("redis://:***@h:6379/0");
+        assertThat(ChatServer.withoutPassword("rediss://user:s3cret@h:6379")).isEqualTo("rediss://user:***@h:6379");
+        assertThat(ChatServer.withoutPassword("redis://h:6379")).isEqualTo("redis://h:6379");
+    }
+
+    @Test
     void whoIsOnline_isSentToPagesThatAskForIt() {
         try (var alice = tab("/ws/chat/lobby/?online=1&name=alice");
              var bob = tab("/ws/chat/lobby/?online=1&name=bob");
@@ -186,9 +196,15 @@ class ChatRoutingTest {
             assertThat(alice.receiveJsonFrom().get("online").toString()).isEqualTo("[\"alice\",\"bob\"]");
             assertThat(bob.receiveJsonFrom().get("online").toString()).isEqualTo("[\"alice\",\"bob\"]");
             assertThat(plain.connect().accepted()).isTrue();
-            assertThat(alice.receiveJsonFrom().get("online").toString()).contains("guest-");
-            assertThat(bob.receiveJsonFrom().get("online").toString()).contains("guest-");
             assertThat(plain.receiveNothing()).isTrue(); // the tutorial's protocol for clients that do not ask
+            assertThat(alice.receiveNothing()).isTrue(); // and they are not listed: no event per plain join
+            try (var guest = tab("/ws/chat/lobby/?online=1")) {
+                assertThat(guest.connect().accepted()).isTrue();
+                assertThat(alice.receiveJsonFrom().get("online").toString()).contains("guest-");
+                assertThat(bob.receiveJsonFrom().get("online").toString()).contains("guest-");
+            }
+            assertThat(alice.receiveJsonFrom().get("online").toString()).doesNotContain("guest-");
+            assertThat(bob.receiveJsonFrom().get("online").toString()).doesNotContain("guest-");
             bob.disconnect();
             assertThat(alice.receiveJsonFrom().get("online").toString()).doesNotContain("bob");
         }
