@@ -130,6 +130,18 @@ final class MembershipKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the restart check of one shard now, on the calling thread: the shard's first call
+     * after an outage does, so memberships are back before that call's own commands run (the
+     * once-a-second check alone leaves a gap in which group sends find the group empty).
+     *
+     * @param index the shard's index
+     * @throws ChannelLayerException if Redis is still unreachable
+     */
+    void checkNow(int index) {
+        check(index);
+    }
+
     private void check(int index) {
         RedisShard shard = shards.get(index);
         long now = System.nanoTime();

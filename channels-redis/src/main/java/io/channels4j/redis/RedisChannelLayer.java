@@ -120,6 +120,10 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         this.locals = new LocalChannels(this, shardFor(localQueue), key(localQueue),
                 Math.max(expiry.toNanos(), TimeUnit.SECONDS.toNanos(60)), dropped::add);
         this.keeper = new MembershipKeeper(this, locals, this.shards, groupExpiry);
+        for (int i = 0; i < this.shards.size(); i++) {
+            int index = i;
+            this.shards.get(i).onReconnect(() -> keeper.checkNow(index));
+        }
     }
 
     /**

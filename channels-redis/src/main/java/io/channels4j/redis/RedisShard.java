@@ -20,6 +20,11 @@ final class RedisShard implements AutoCloseable {
 
     private final String name;
     private final Pool<Jedis> pool;
+    /** Set when a call could not reach Redis; the next call runs {@link #recovery} first. */
+    private volatile boolean unreachable;
+    private volatile Runnable recovery;
+    /** True on a thread running {@link #recovery}, whose own calls must not start it again. */
+    private static final ThreadLocal<Boolean> RECOVERING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     RedisShard(String name, Pool<Jedis> pool) {
         this.name = name;
@@ -28,6 +33,17 @@ final class RedisShard implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /**
+     * Sets what the first call after an outage runs before its own commands (and before any
+     * other thread's call proceeds): the layer re-adds the group memberships a restarted Redis
+     * lost, so no message sent right after Redis is back finds an empty group.
+     *
+     * @param recovery runs on the calling thread; may call this shard; its failure fails the call
+     */
+    void onReconnect(Runnable recovery) {
+        this.recovery = recovery;
     }
 
     /**
@@ -40,6 +56,9 @@ final class RedisShard implements AutoCloseable {
      * @throws ChannelLayerException if Redis cannot be reached or fails
      */
     <T> T call(String operation, Function<Jedis, T> commands) {
+        if (unreachable && !RECOVERING.get()) {
+            recover();
+        }
         try {
             return attempt(commands);
         } catch (JedisConnectionException stale) {
@@ -64,7 +83,26 @@ final class RedisShard implements AutoCloseable {
         }
     }
 
+    private synchronized void recover() {
+        Runnable hook = recovery;
+        if (!unreachable) {
+            return; // another thread recovered while this one waited
+        }
+        if (hook != null) {
+            RECOVERING.set(Boolean.TRUE);
+            try {
+                hook.run(); // throws ChannelLayerException while Redis is still down: stay unreachable
+            } finally {
+                RECOVERING.set(Boolean.FALSE);
+            }
+        }
+        unreachable = false;
+    }
+
     private ChannelLayerException translate(String operation, JedisException e) {
+        if (!(e instanceof JedisDataException)) {
+            unreachable = true;
+        }
         if (e instanceof JedisDataException) {
             return new ChannelLayerException("Redis " + name + " rejected " + operation + ": " + e.getMessage(), e);
         }
