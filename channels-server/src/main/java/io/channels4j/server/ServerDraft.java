@@ -1,6 +1,7 @@
 package io.channels4j.server;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.java_websocket.exceptions.InvalidHandshakeException;
 import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.TextFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.handshake.HandshakeImpl1Client;
@@ -290,7 +292,13 @@ final class ServerDraft extends Draft_6455 {
     @Override
     public List<Framedata> createFrames(String text, boolean mask) {
         requireWebsocket();
-        return super.createFrames(text, mask);
+        // The library's version re-validates the UTF-8 it just encoded (8 % of the server's CPU
+        // in a fan-out profile): a Java String always encodes to valid UTF-8 (an unpaired
+        // surrogate becomes '?'), so only the encoding is kept. Final text frame, no RSV bits.
+        TextFrame frame = new TextFrame();
+        frame.setPayload(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        frame.setTransferemasked(mask);
+        return List.of(frame);
     }
 
     private void requireWebsocket() {
