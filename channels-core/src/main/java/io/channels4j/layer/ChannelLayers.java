@@ -159,6 +159,35 @@ public final class ChannelLayers {
     // ---------------------------------------------------------------- factories
 
     /**
+     * A layer URL safe to print: {@code scheme://user:secret@host} becomes
+     * {@code scheme://user:***@host}, {@code scheme://secret@host} (a password alone, as redis URLs
+     * allow) {@code scheme://***@host}; the query is dropped, since settings such as
+     * {@code symmetric_encryption_keys} are secrets too. Works on any URL-like text, parseable or
+     * not; text without credentials is returned as is (without its query).
+     *
+     * @param url the text, e.g. a configured layer URL; may be null
+     * @return the text safe to log, or null for null
+     */
+    public static String redactUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        int query = url.indexOf('?');
+        String text = query >= 0 ? url.substring(0, query) : url;
+        int scheme = text.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        // the last '@', not the first after the authority: a password may hold '/', '@' or '#'
+        int at = text.lastIndexOf('@');
+        if (at < start) {
+            return text;
+        }
+        String info = text.substring(start, at);
+        int colon = info.indexOf(':');
+        String masked = (colon >= 0 ? info.substring(0, colon) + ":" : "") + "***";
+        return text.substring(0, start) + masked + text.substring(at);
+    }
+
+    /**
      * Builds a layer from a URL such as {@code memory://}, {@code memory://?capacity=200&expiry=30}
      * or {@code redis://host:6379/0}.
      *

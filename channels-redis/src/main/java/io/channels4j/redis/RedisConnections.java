@@ -1,6 +1,7 @@
 package io.channels4j.redis;
 
 import io.channels4j.layer.ChannelLayerException;
+import io.channels4j.layer.ChannelLayers;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -74,31 +75,13 @@ final class RedisConnections {
     }
 
     /**
-     * Masks the password of any URL-like text, parseable or not: {@code scheme://user:secret@host}
-     * becomes {@code scheme://user:***@host}, {@code scheme://secret@host} (a password alone, as
-     * redis URLs allow) {@code scheme://***@host}; the query is dropped, since settings such as
-     * {@code symmetric_encryption_keys} are secrets too. Text without credentials is returned as is.
+     * Masks the password of any URL-like text, parseable or not: {@link ChannelLayers#redactUrl}.
      *
      * @param url the text, e.g. a configured layer URL
      * @return the text safe to log
      */
     static String mask(String url) {
-        if (url == null) {
-            return null;
-        }
-        int query = url.indexOf('?');
-        String text = query >= 0 ? url.substring(0, query) : url;
-        int scheme = text.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        // the last '@', not the first after the authority: a password may hold '/', '@' or '#'
-        int at = text.lastIndexOf('@');
-        if (at < start) {
-            return text;
-        }
-        String info = text.substring(start, at);
-        int colon = info.indexOf(':');
-        String masked = (colon >= 0 ? info.substring(0, colon) + ":" : "") + "***";
-        return text.substring(0, start) + masked + text.substring(at);
+        return ChannelLayers.redactUrl(url);
     }
 
     /**

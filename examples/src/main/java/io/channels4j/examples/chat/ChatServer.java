@@ -119,7 +119,7 @@ public final class ChatServer {
                 .accessLog(out::println)
                 .start();
         // [end chat-server-start]
-        out.println("Chat server on " + withoutPassword(options.layer()) + ": open " + server.httpUrl() + "/chat/ (Ctrl-C stops it)");
+        out.println("Chat server on " + ChannelLayers.redactUrl(options.layer()) + ": open " + server.httpUrl() + "/chat/ (Ctrl-C stops it)");
         return new Running(server, layer);
     }
 
@@ -137,10 +137,6 @@ public final class ChatServer {
         return layerUrl + (query >= 0 ? "&" : "?") + "capacity=" + CHAT_CAPACITY;
     }
 
-    /** The URL with any password replaced by {@code ***}, for printing. */
-    static String withoutPassword(String layerUrl) {
-        return layerUrl.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*:)[^/@]*@", "$1***@");
-    }
 
     static Options parse(String[] args, String layerFromEnvironment) {
         int port = 8000;

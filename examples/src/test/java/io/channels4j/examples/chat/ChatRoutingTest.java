@@ -180,9 +180,10 @@ class ChatRoutingTest {
         assertThat(ChatServer.withChatCapacity("memory://")).isEqualTo("memory://?capacity=1000");
         assertThat(ChatServer.withChatCapacity("redis://h:6379/0?prefix=x")).isEqualTo("redis://h:6379/0?prefix=x&capacity=1000");
         assertThat(ChatServer.withChatCapacity("memory://?capacity=5")).isEqualTo("memory://?capacity=5");
-        assertThat(ChatServer.withoutPassword("redis://:s3cret@h:6379/0")).isEqualTo("redis://:***@h:6379/0");
-        assertThat(ChatServer.withoutPassword("rediss://user:s3cret@h:6379")).isEqualTo("rediss://user:***@h:6379");
-        assertThat(ChatServer.withoutPassword("redis://h:6379")).isEqualTo("redis://h:6379");
+        assertThat(ChannelLayers.redactUrl("redis://:s3cret@h:6379/0")).isEqualTo("redis://:***@h:6379/0");
+        assertThat(ChannelLayers.redactUrl("rediss://user:s3cret@h:6379")).isEqualTo("rediss://user:***@h:6379");
+        assertThat(ChannelLayers.redactUrl("redis://h:6379")).isEqualTo("redis://h:6379");
+        assertThat(ChannelLayers.redactUrl("redis://s3cret@h:6379")).isEqualTo("redis://***@h:6379");
     }
 
     @Test
