@@ -11,6 +11,7 @@ import java.util.Map;
  * <pre>
  *   java -jar bench/target/channels4j-bench.jar load --help     # WebSocket load generator
  *   java -jar bench/target/channels4j-bench.jar soak --help     # soak run against a chat server
+ *   java -jar bench/target/channels4j-bench.jar flat --help     # RSS, heap, threads flat from 1M to 5M deliveries
  *   java -jar bench/target/channels4j-bench.jar jmh [JMH options]
  * </pre>
  */
@@ -20,6 +21,7 @@ public final class Bench {
     static {
         TOOLS.put("load", "io.channels4j.bench.load.LoadGenerator");
         TOOLS.put("soak", "io.channels4j.bench.soak.Soak");
+        TOOLS.put("flat", "io.channels4j.bench.soak.FlatCheck");
         TOOLS.put("jmh", "org.openjdk.jmh.Main");
     }
 

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +19,7 @@ import java.util.Map;
  * the WebSocket load generator ({@link LoadOptions#USAGE} lists the options). Each run prints one
  * human line and one JSON line (the JSON line also appended to {@code --json FILE}); with
  * {@code --warmup} the workload runs twice on fresh connections and both runs are reported, as
- * {@code cold} and {@code warm}. Exit status 0 when every run completed, 1 when a run lost messages
+ * {@code cold} and {@code warm}; {@code --warmup-runs N} adds N unreported runs between them. Exit status 0 when every run completed, 1 when a run lost messages
  * or timed out, 2 for bad options.
  *
  * <p>Threading: the main thread drives the runs; the transport's threads carry the frames.
@@ -57,9 +59,16 @@ public final class LoadGenerator {
         }
     }
 
-    private static int run(LoadOptions options) throws InterruptedException, IOException {
+    static int run(LoadOptions options) throws InterruptedException, IOException {
         int status = 0;
-        List<String> phases = options.warmup() ? List.of("cold", "warm") : List.of("single");
+        List<String> phases = new ArrayList<>();
+        if (options.warmup()) {
+            phases.add("cold");
+            phases.addAll(Collections.nCopies(options.warmupRuns(), "warmup"));
+            phases.add("warm");
+        } else {
+            phases.add("single");
+        }
         try (WsClient transport = options.newClient()) {
             ServerMonitor server = new ServerMonitor(options.pid());
             for (String phase : phases) {
@@ -68,13 +77,16 @@ public final class LoadGenerator {
                         : new FanOutRun(options, transport).run(phase);
                 String json = JSON.writeValueAsString(result);
                 System.out.println(human(result));
-                System.out.println(json);
-                if (options.json() != null) {
-                    Files.writeString(options.json(), json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND);
-                }
                 if (!"complete".equals(result.get("status"))) {
                     status = 1;
+                }
+                // a warm-up run keeps only its human line, so a reader sees the JIT settling
+                if (!"warmup".equals(phase)) {
+                    System.out.println(json);
+                    if (options.json() != null) {
+                        Files.writeString(options.json(), json + "\n", StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    }
                 }
                 // let the server finish closing the run's connections before the next run or exit
                 server.settle(options.settleSeconds());

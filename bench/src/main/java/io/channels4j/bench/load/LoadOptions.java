@@ -31,7 +31,8 @@ import java.util.List;
  * @param client             transport: {@code nio}, {@code jdk} or {@code jws}
  * @param threads            transport threads (nio loops, jdk callback pool)
  * @param pid                the server's pid for /proc readings, 0 for none
- * @param warmup             run twice, report the first as cold and the second as warm
+ * @param warmup             report a cold run and a warm run
+ * @param warmupRuns         with warmup: unreported runs between the cold and the warm run
  * @param settleSeconds      bound on waiting for the server's CPU to go quiet after connecting
  * @param label              the server's label in the result (e.g. {@code ours-memory})
  * @param workload           the workload's name in the result (e.g. {@code W1})
@@ -41,7 +42,7 @@ record LoadOptions(String mode, String host, int port, String pathTemplate, Stri
         int rooms, int clients, int senders, int msgs, int window, int payload,
         int timeoutSeconds, int lossSeconds,
         int connections, int sourceAddresses, int connectConcurrency, int holdSeconds, int probeSeconds,
-        String client, int threads, long pid, boolean warmup, int settleSeconds,
+        String client, int threads, long pid, boolean warmup, int warmupRuns, int settleSeconds,
         String label, String workload, Path json) {
 
     static final String USAGE = """
@@ -61,7 +62,9 @@ record LoadOptions(String mode, String host, int port, String pathTemplate, Stri
                 --host 127.0.0.1 --port 8000 --path /ws/chat/{room}/ --origin http://<host>:<port>
                 --client nio|jdk|jws (default nio) --threads 2 --connect-concurrency 200
                 --pid <server pid> (CPU, RSS, threads from /proc)  --settle 10 (s)
-                --warmup (one discarded-then-reported cold run, then the warm run)
+                --warmup (report a cold run, then a warm run on fresh connections)
+                --warmup-runs 0 (with --warmup: runs between cold and warm, not reported,
+                  for servers whose JIT needs longer than one run; same for every peer)
                 --label <server> --workload <name> --json <file to append result lines to>
             broadcast-server: --port P [--bind 127.0.0.1]: a raw Java-WebSocket server that
               broadcasts every text it receives to every connection (the near-limit yardstick).
@@ -102,6 +105,7 @@ record LoadOptions(String mode, String host, int port, String pathTemplate, Stri
         int threads = p.integer("--threads", 2, 1, 64);
         long pid = p.integer("--pid", 0, 0, Integer.MAX_VALUE);
         boolean warmup = p.flag("--warmup");
+        int warmupRuns = p.integer("--warmup-runs", 0, 0, 20);
         int settle = p.integer("--settle", 10, 0, 600);
         String label = p.string("--label", host + ":" + port);
         String workload = p.string("--workload", mode);
@@ -118,7 +122,7 @@ record LoadOptions(String mode, String host, int port, String pathTemplate, Stri
             throw new IllegalArgumentException("--path must contain {room}, was '" + path + "'");
         }
         return new LoadOptions(mode, host, port, path, origin, rooms, clients, senders, msgs, window, payload,
-                timeout, loss, connections, sources, concurrency, hold, probe, client, threads, pid, warmup, settle,
+                timeout, loss, connections, sources, concurrency, hold, probe, client, threads, pid, warmup, warmupRuns, settle,
                 label, workload, json == null ? null : Path.of(json));
     }
 

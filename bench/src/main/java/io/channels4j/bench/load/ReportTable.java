@@ -152,7 +152,7 @@ final class ReportTable {
                     .append(", ours ÷ Daphne: ").append(ratio(ours, daphne, "serverKbPerConnection"))
                     .append("; connects/s, ours ÷ Spring: ").append(ratio(ours, spring, "connectsPerSec"))
                     .append(", ours ÷ Daphne: ").append(ratio(ours, daphne, "connectsPerSec"))
-                    .append(" (first run of each; the connection counts may differ).\n\n");
+                    .append(" (first run of each; bench/run runs ours first at the peers' connection count).\n\n");
         }
     }
 

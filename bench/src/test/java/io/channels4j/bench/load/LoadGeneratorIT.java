@@ -1,10 +1,13 @@
 package io.channels4j.bench.load;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +41,24 @@ class LoadGeneratorIT {
                     .containsEntry("outOfOrder", 0L).containsEntry("unexpected", 0L);
             assertThat((Double) r.get("latencyMaxMs")).isPositive();
             assertThat((Long) r.get("deliveredPerSec")).isPositive();
+        }
+    }
+
+    @Test
+    void warmupRuns_runBetweenColdAndWarm_andOnlyColdAndWarmAreWrittenToJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("results.jsonl");
+        try (ScriptedBroadcastServer server = ScriptedBroadcastServer.start(ScriptedBroadcastServer.Script.ECHO_ALL)) {
+            LoadOptions options = LoadOptions.parse("fanout", List.of("--port", String.valueOf(server.getPort()),
+                    "--settle", "0", "--rooms", "1", "--clients", "2", "--msgs", "5", "--warmup", "--warmup-runs", "2",
+                    "--json", json.toString()));
+            int before = server.connectionsOpened();
+
+            assertThat(LoadGenerator.run(options)).isZero();
+
+            assertThat(server.connectionsOpened() - before).as("4 runs of 2 connections each").isEqualTo(8);
+            assertThat(Files.readAllLines(json)).hasSize(2).satisfiesExactly(
+                    line -> assertThat(line).contains("\"phase\":\"cold\""),
+                    line -> assertThat(line).contains("\"phase\":\"warm\""));
         }
     }
 

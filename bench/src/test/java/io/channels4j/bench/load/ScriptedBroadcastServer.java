@@ -23,6 +23,7 @@ final class ScriptedBroadcastServer extends WebSocketServer implements AutoClose
 
     private final Script script;
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
     private final CountDownLatch started = new CountDownLatch(1);
     private final List<Exception> errors = new ArrayList<>();
     private String held;
@@ -45,7 +46,12 @@ final class ScriptedBroadcastServer extends WebSocketServer implements AutoClose
 
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
-        // every connection gets every broadcast
+        opened.incrementAndGet(); // every connection gets every broadcast
+    }
+
+    /** @return connections opened since the start */
+    int connectionsOpened() {
+        return opened.get();
     }
 
     @Override
