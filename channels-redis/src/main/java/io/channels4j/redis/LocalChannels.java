@@ -16,13 +16,16 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.util.KeyValue;
 
 /**
  * The process-local channels of one layer instance ({@code specific.<client prefix>!...}) and the
  * one receive loop that serves them all (DESIGN.md §3): a single connection pops the layer's
- * shared queue key in batches and routes each message, by its {@code __asgi_channel__}, to the
+ * shared queue key in batches, one Redis round trip per wake-up, and routes each message, by its {@code __asgi_channel__}, to the
  * subscribed sink (a consumer's inbox) or to the channel's buffer for {@code receive()}. Never one
  * blocking Redis connection per consumer.
  *
@@ -123,16 +126,7 @@ final class LocalChannels {
         long lastSweep = System.nanoTime();
         while (!closed) {
             try {
-                List<Tuple> batch = shard.call("receive", jedis -> {
-                    KeyValue<byte[], Tuple> first = jedis.bzpopmin(POP_TIMEOUT_SECONDS, queueKey);
-                    if (first == null) {
-                        return List.<Tuple>of();
-                    }
-                    List<Tuple> all = new ArrayList<>();
-                    all.add(first.getValue());
-                    all.addAll(jedis.zpopmin(queueKey, BATCH - 1));
-                    return all;
-                });
+                List<Tuple> batch = shard.call("receive", this::popBatch);
                 if (failing) {
                     log.info("Redis {} is reachable again; receiving resumed", shard.name());
                     failing = false;
@@ -164,6 +158,35 @@ final class LocalChannels {
                 log.error("receive loop: dropped a message it could not handle", e);
             }
         }
+    }
+
+    /**
+     * One round trip per wake-up: a pipeline of {@code BZPOPMIN} (waits up to a second for the
+     * first message) and {@code ZPOPMIN} of up to {@code BATCH - 1} more, which Redis runs as soon
+     * as the pop is served or times out (Redis 5+). No {@code $inflight} backup: this queue has
+     * no other reader, and nothing stands between the pops and the routing that a backup could
+     * guard (see {@link RedisChannelLayer#receive(String, java.time.Duration)}).
+     *
+     * @return the popped members in score order; empty when none came
+     */
+    private List<Tuple> popBatch(Jedis jedis) {
+        Pipeline pipeline = jedis.pipelined();
+        Response<KeyValue<byte[], Tuple>> first = pipeline.bzpopmin(POP_TIMEOUT_SECONDS, queueKey);
+        Response<List<Tuple>> rest = pipeline.zpopmin(queueKey, BATCH - 1);
+        RedisShard.syncBlocking(jedis, pipeline);
+        KeyValue<byte[], Tuple> head = first.get();
+        List<Tuple> more = rest.get();
+        if (head == null && (more == null || more.isEmpty())) {
+            return List.of();
+        }
+        List<Tuple> all = new ArrayList<>(1 + (more == null ? 0 : more.size()));
+        if (head != null) {
+            all.add(head.getValue());
+        }
+        if (more != null) {
+            all.addAll(more);
+        }
+        return all;
     }
 
     private void route(byte[] member, double score) {

@@ -3,6 +3,7 @@ package io.channels4j.redis;
 import io.channels4j.Message;
 import io.channels4j.layer.ChannelCapacities;
 import io.channels4j.layer.ChannelFullException;
+import io.channels4j.layer.ChannelLayerException;
 import io.channels4j.layer.ChannelLayer;
 import io.channels4j.layer.ChannelNames;
 import io.channels4j.layer.ChannelSink;
@@ -33,6 +34,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.util.KeyValue;
 
@@ -54,8 +60,11 @@ import redis.clients.jedis.util.KeyValue;
  * name and can put the message on a shard nobody reads (django/channels#1492).
  *
  * <p>Receiving: one loop per layer instance pops this process's queue key in batches and routes
- * messages to consumers' inboxes ({@link #subscribe}); normal channels (workers) are received with
- * channels_redis's {@code $inflight} protocol so Python and Java readers can share a queue.
+ * messages to consumers' inboxes ({@link #subscribe}), one Redis round trip per wake-up; a
+ * receive on a normal channel (workers) is one round trip per wait of at most a second, a
+ * pipeline of channels_redis's {@code $inflight} restore and {@code BZPOPMIN}, so Python and Java
+ * readers can share a queue. {@link #receive(String, Duration)} says what a receive guarantees
+ * when it is interrupted or its connection breaks.
  *
  * <p>Group introspection ({@link GroupIntrospection}): {@link #groupMembers} and
  * {@link #groupSize} are one script each on the group's shard, trimming expired memberships as
@@ -180,6 +189,36 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         return message;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A process-local channel is served from this process's buffer, which the layer's one
+     * receive loop fills (one Redis round trip per wake-up, for up to 100 messages). A normal
+     * channel is received as channels_redis does, in one round trip per wait of at most a second:
+     * a pipeline of channels_redis's {@code $inflight} restore script (which puts back what a
+     * cancelled channels_redis receive had popped) and {@code BZPOPMIN}. Receivers of one normal
+     * channel in this process take turns.
+     *
+     * <p>When the receiving thread is interrupted or the connection breaks: a message is taken
+     * from the queue by {@code BZPOPMIN} and returned by the same call with no Redis command and no
+     * interruption point in between, so
+     * <ul>
+     *   <li>an interrupt is honoured before a pop is sent ({@link InterruptedException}), never
+     *       between a pop and its return: a message popped while the thread was being interrupted
+     *       is returned, with the thread's interrupt status still set;</li>
+     *   <li>on a platform thread a blocked pop is not interruptible and ends within its wait (at
+     *       most a second); on a virtual thread the JDK closes the socket at once, which is the
+     *       broken connection below, reported as {@link InterruptedException};</li>
+     *   <li>a connection that breaks while a pop's reply is on its way loses that one message
+     *       (Redis has removed it, nobody has read it). channels_redis loses it too when its receive
+     *       is cancelled or its connection drops during {@code BZPOPMIN}: its {@code $inflight}
+     *       backup is written only after the pop's reply is read, and guards only the await points
+     *       that follow it (the backup's own write), which this receive does not have. So this
+     *       receive writes no backup; it restores the backups channels_redis consumers leave.</li>
+     * </ul>
+     *
+     * @throws io.channels4j.layer.ChannelLayerException if Redis cannot be reached
+     */
     @Override
     public Message receive(String channel, Duration timeout) throws InterruptedException {
         ChannelNames.requireValidReceiveName(channel);
@@ -219,11 +258,11 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         }
     }
 
-    /** channels_redis's receive on a shared queue: restore backups, pop, back up, acknowledge. */
+    /** channels_redis's receive on a normal channel; see {@link #receive(String, Duration)}. */
     private Message receiveShared(String channel, Duration timeout) throws InterruptedException {
         // Receivers of one channel in this process take turns, as channels_redis's per-channel
-        // locks make them: the restore script must not put back a message another receiver of
-        // ours has popped but not yet acknowledged.
+        // locks make them: one connection at a time blocks on a channel's queue, whatever the
+        // number of receiving threads.
         ReentrantLock lock = sharedReceiveLocks.computeIfAbsent(channel, c -> new ReentrantLock(true));
         if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
             return null;
@@ -249,16 +288,17 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
             }
             double wait = Math.max(0.01, Math.min(1.0, leftNanos / 1e9));
             RedisShard shard = shards.get(Math.floorMod(receiveIndex.getAndIncrement(), shards.size()));
-            Tuple popped = shard.call("receive", jedis -> {
-                RedisShard.eval(jedis, RedisScripts.RESTORE_INFLIGHT, List.of(), List.of(queue, backup));
-                KeyValue<byte[], Tuple> hit = jedis.bzpopmin(wait, queue);
-                if (hit == null) {
-                    return null;
+            Tuple popped;
+            try {
+                popped = shard.call("receive", jedis -> restoreAndPop(jedis, queue, backup, wait));
+            } catch (ChannelLayerException e) {
+                if (Thread.interrupted()) {
+                    InterruptedException interrupted = new InterruptedException("receive on " + channel + " interrupted");
+                    interrupted.initCause(e);
+                    throw interrupted;
                 }
-                jedis.zadd(backup, hit.getValue().getScore(), hit.getValue().getBinaryElement());
-                jedis.zpopmin(backup);
-                return hit.getValue();
-            });
+                throw e;
+            }
             if (popped != null) {
                 Received received = decodeMember(popped.getBinaryElement(), popped.getScore());
                 if (received != null) {
@@ -266,6 +306,42 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
                 }
             }
         }
+    }
+
+    /**
+     * One round trip (one pipeline): channels_redis's restore of {@code $inflight} backups, which
+     * puts back what a cancelled channels_redis receive had popped, then {@code BZPOPMIN}. The
+     * script is atomic and runs before the pop, as in channels_redis, so a restored message is
+     * popped by this very call if it is the oldest.
+     *
+     * @return the popped member and score, or null when none came within {@code wait} seconds
+     */
+    private static Tuple restoreAndPop(Jedis jedis, byte[] queue, byte[] backup, double wait) {
+        List<byte[]> args = List.of(queue, backup);
+        Pipeline pipeline = jedis.pipelined();
+        Response<Object> restored = pipeline.evalsha(RedisScripts.RESTORE_INFLIGHT.sha1(), List.of(), args);
+        Response<KeyValue<byte[], Tuple>> popped = pipeline.bzpopmin(wait, queue);
+        RedisShard.syncBlocking(jedis, pipeline);
+        KeyValue<byte[], Tuple> hit = popped.get();
+        Tuple message = hit == null ? null : hit.getValue();
+        try {
+            restored.get();
+        } catch (JedisDataException e) {
+            // whatever happens now, a popped message is returned: Redis no longer has it
+            try {
+                if (!RedisShard.isNoScript(e)) {
+                    throw e;
+                }
+                // first use since Redis started: load it (EVAL caches it) and restore now
+                jedis.eval(RedisScripts.RESTORE_INFLIGHT.source(), List.of(), args);
+            } catch (JedisException failed) {
+                if (message == null) {
+                    throw failed;
+                }
+                log.warn("could not restore the in-flight backup of a receive: {}", failed.getMessage());
+            }
+        }
+        return message;
     }
 
     /**

@@ -90,7 +90,12 @@ final class RedisScripts {
             return over
             """);
 
-    /** ARGV queue, backup: puts back what a receiver popped but never acknowledged (channels_redis). */
+    /**
+     * ARGV queue, backup: puts back what a receiver popped but never acknowledged (channels_redis's
+     * cleanup script, run before every receive's pop on a normal channel: here in one pipeline
+     * with the {@code BZPOPMIN}). Our receivers write no backups; this restores those that a
+     * cancelled channels_redis receive left behind.
+     */
     static final Script RESTORE_INFLIGHT = new Script("""
             local backed_up = redis.call('ZRANGE', ARGV[2], 0, -1, 'WITHSCORES')
             for i = #backed_up, 1, -2 do

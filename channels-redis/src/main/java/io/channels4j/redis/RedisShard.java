@@ -5,7 +5,9 @@ import io.channels4j.layer.ChannelLayerException;
 import java.util.List;
 import java.util.function.Function;
 
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -62,6 +64,12 @@ final class RedisShard implements AutoCloseable {
         try {
             return attempt(commands);
         } catch (JedisConnectionException stale) {
+            if (Thread.currentThread().isInterrupted()) {
+                // A virtual thread's socket is closed by its interrupt (JDK): not an outage, so
+                // no retry and no reconnect recovery. Callers that can throw InterruptedException
+                // turn this into one.
+                throw new ChannelLayerException("Redis " + name + ": " + operation + " interrupted", stale);
+            }
             // After a Redis restart every idle pooled connection is dead, and the first command on
             // one fails without having reached the new server: drop them all and try once more
             // on a fresh connection, as redis-py's connection check on checkout would.
@@ -109,12 +117,37 @@ final class RedisShard implements AutoCloseable {
         return new ChannelLayerException("Redis " + name + " is unavailable (" + operation + "): " + e.getMessage(), e);
     }
 
+    /**
+     * Flushes a pipeline that holds a blocking pop and reads its replies with the blocking socket
+     * timeout (the configured timeout plus the pop's longest wait), as Jedis does for a lone
+     * blocking command; the connection's usual timeout is restored afterwards.
+     *
+     * @param jedis    the connection the pipeline was opened on
+     * @param pipeline its pipeline
+     */
+    static void syncBlocking(Jedis jedis, Pipeline pipeline) {
+        Connection connection = jedis.getConnection();
+        connection.setTimeoutInfinite();
+        try {
+            pipeline.sync();
+        } finally {
+            if (!connection.isBroken()) {
+                connection.rollbackTimeout();
+            }
+        }
+    }
+
+    /** @return whether a script call failed because Redis does not have the script cached */
+    static boolean isNoScript(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
+    }
+
     /** Runs a script by SHA, loading it on first use (NOSCRIPT). */
     static Object eval(Jedis jedis, RedisScripts.Script script, List<byte[]> keys, List<byte[]> args) {
         try {
             return jedis.evalsha(script.sha1(), keys, args);
         } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+            if (isNoScript(e)) {
                 return jedis.eval(script.source(), keys, args);
             }
             throw e;
