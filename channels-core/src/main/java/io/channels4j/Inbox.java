@@ -2,7 +2,7 @@ package io.channels4j;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,7 +25,7 @@ public final class Inbox implements Receive {
     private record LayerEntry(Message message) {
     }
 
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final LinkedTransferQueue<Object> queue = new LinkedTransferQueue<>();
     private final AtomicInteger layerPending = new AtomicInteger();
 
     /** Creates an empty inbox. */

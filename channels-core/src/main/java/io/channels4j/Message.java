@@ -57,7 +57,7 @@ public final class Message {
                     "Message.of needs key/value pairs, got an odd number of arguments ("
                             + keysAndValues.length + ")");
         }
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<String, Object> map = LinkedHashMap.newLinkedHashMap(keysAndValues.length / 2);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             if (!(keysAndValues[i] instanceof String key)) {
                 throw new InvalidMessageException("message keys must be Strings, argument " + i + " is "

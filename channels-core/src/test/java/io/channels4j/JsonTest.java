@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,6 +58,41 @@ class JsonTest {
         value.put("a", 2);
 
         assertThat(Json.stringify(value)).isEqualTo("{\"b\":1,\"a\":2}");
+    }
+
+    @Test
+    void stringify_mapsOfStrings_writeExactlyWhatTheDataBinderWrites() throws Exception {
+        // the flat fast path must not change a byte: escapes, control characters, non-ASCII,
+        // lone surrogates, null values, order
+        Random random = new Random(8);
+        char[] alphabet = "aZ09 \"\\/\b\f\n\r\t\u0000\u0001\u001f\u007f\u0080\u00e9\u2028\u2603\ud83d\ude00\ud800<>&'".toCharArray();
+        for (int i = 0; i < 2_000; i++) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            int entries = random.nextInt(4);
+            for (int e = 0; e < entries; e++) {
+                map.put(randomText(random, alphabet), random.nextInt(5) == 0 ? null : randomText(random, alphabet));
+            }
+            assertThat(Json.stringify(map)).isEqualTo(Json.mapper().writeValueAsString(map));
+        }
+        assertThat(Json.stringify(Map.of("message", "hi \"there\"\n"))).isEqualTo("{\"message\":\"hi \\\"there\\\"\\n\"}");
+    }
+
+    @Test
+    void stringify_mapsWithOtherValues_stillGoThroughTheDataBinder() throws Exception {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("message", "hi");
+        map.put("count", 3);
+        map.put("nested", Map.of("a", List.of(1, 2)));
+        assertThat(Json.stringify(map)).isEqualTo("{\"message\":\"hi\",\"count\":3,\"nested\":{\"a\":[1,2]}}");
+    }
+
+    private static String randomText(Random random, char[] alphabet) {
+        StringBuilder s = new StringBuilder();
+        int length = random.nextInt(12);
+        for (int i = 0; i < length; i++) {
+            s.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        return s.toString();
     }
 
     @Test

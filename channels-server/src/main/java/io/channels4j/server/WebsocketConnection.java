@@ -175,7 +175,9 @@ final class WebsocketConnection extends ServerConnection {
         if ((text == null) == (bytes == null)) {
             throw new IllegalArgumentException("websocket.send needs exactly one of 'text' and 'bytes': " + message);
         }
-        long size = (text != null ? utf8Length(text) : bytes.length) + 14;
+        // Encoded once: the size for the outbound cap is exact and the frame reuses the bytes
+        byte[] utf8 = text != null ? text.getBytes(StandardCharsets.UTF_8) : null;
+        long size = (utf8 != null ? utf8.length : bytes.length) + 14;
         synchronized (sendLock) {
             switch (state.get()) {
                 case CONNECTING -> throw new IllegalStateException(
@@ -191,8 +193,8 @@ final class WebsocketConnection extends ServerConnection {
                 return;
             }
             try {
-                if (text != null) {
-                    socket.send(text);
+                if (utf8 != null) {
+                    socket.sendFrame(((ServerDraft) socket.getDraft()).textFrame(utf8));
                 } else {
                     socket.send(bytes);
                 }
@@ -230,25 +232,6 @@ final class WebsocketConnection extends ServerConnection {
         state.compareAndSet(State.OPEN, State.CLOSING);
         socket.closeConnection(CloseFrame.POLICY_VALIDATION, "outbound buffer over its cap: the client is not reading");
         return false;
-    }
-
-    /** @return the size of the text in UTF-8, without encoding it */
-    static long utf8Length(String text) {
-        long length = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                length++;
-            } else if (c < 0x800) {
-                length += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                length += 4;
-                i++;
-            } else {
-                length += 3;
-            }
-        }
-        return length;
     }
 
     /**
