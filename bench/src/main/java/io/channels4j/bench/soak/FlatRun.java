@@ -214,12 +214,37 @@ public final class FlatRun {
         ProcSample proc = ProcSample.read(server.pid(), 0)
                 .orElseThrow(() -> new IllegalStateException("cannot read /proc/" + server.pid() + " (is it Linux?)"));
         long heap = HeapProbe.usedAfterFullGcKb(server.pid());
-        long rssAfterGc = ProcSample.read(server.pid(), 0).map(ProcSample::rssKb)
-                .orElseThrow(() -> new IllegalStateException("cannot read /proc/" + server.pid()));
+        long rssAfterGc = settledRss(server.pid());
         double seconds = trafficNanos / 1e9;
         long rate = previous == null || seconds <= previous.seconds() ? 0
                 : Math.round((deliveries - previous.deliveries()) / (seconds - previous.seconds()));
         return new FlatSample(deliveries, seconds, rate, proc.rssKb(), heap, rssAfterGc, proc.threads(), proc.fds());
+    }
+
+    /**
+     * RSS once it stops falling after the full GC: G1 gives the freed regions back to the OS after
+     * the collection returns, so an immediate reading depends on how far that got (seen: 281 MiB
+     * at one sample, 110 MiB at the next, with the same live heap). Read every 200 ms until two
+     * readings differ by less than 1 %, at most 5 s.
+     */
+    private static long settledRss(long pid) throws InterruptedException {
+        long[] last = {-1};
+        long[] settled = {-1};
+        Poll.until(Duration.ofSeconds(5), Duration.ofMillis(200), () -> {
+            long now = rss(pid);
+            boolean stable = last[0] >= 0 && Math.abs(last[0] - now) < last[0] / 100;
+            last[0] = now;
+            if (stable) {
+                settled[0] = now;
+            }
+            return stable;
+        });
+        return settled[0] >= 0 ? settled[0] : last[0];
+    }
+
+    private static long rss(long pid) {
+        return ProcSample.read(pid, 0).map(ProcSample::rssKb)
+                .orElseThrow(() -> new IllegalStateException("cannot read /proc/" + pid));
     }
 
     private static String describe(FlatSample s) {
