@@ -60,6 +60,11 @@ public final class ChannelsServer implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** @return the engine, for tests of this package */
+    Engine engine() {
+        return engine;
+    }
+
     /**
      * Starts configuring a server.
      *

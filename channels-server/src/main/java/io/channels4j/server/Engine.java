@@ -78,6 +78,19 @@ final class Engine extends WebSocketServer {
         timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The selector loop: {@link SelectorLoop}, the library's loop with selected keys cleared as
+     * they are handled, or the library's own if this version of it does not match.
+     */
+    @Override
+    public void run() {
+        if (SelectorLoop.available()) {
+            SelectorLoop.run(this);
+        } else {
+            super.run();
+        }
+    }
+
     @Override
     public void onStart() {
         Thread.currentThread().setName("channels4j-selector");
