@@ -97,16 +97,16 @@ final class SelectorLoop {
                 return;
             }
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw unchecked(t);
         }
         try {
             loop(server, h);
         } catch (RuntimeException e) {
-            invokeQuietly(() -> {
+            invoke(() -> {
                 h.handleFatal.invokeExact(server, (WebSocket) null, (Exception) e);
             });
         } finally {
-            invokeQuietly(() -> {
+            invoke(() -> {
                 h.doServerShutdown.invokeExact(server);
             });
         }
@@ -154,20 +154,18 @@ final class SelectorLoop {
                 return; // the finally of run() shuts the server down, as the library does here
             } catch (WrappedIOException e) {
                 SelectionKey failed = key;
-                invokeQuietly(() -> {
+                invoke(() -> {
                     h.handleIOException.invokeExact(server, failed, e.getConnection(), e.getIOException());
                 });
             } catch (IOException e) {
                 SelectionKey failed = key;
-                invokeQuietly(() -> {
+                invoke(() -> {
                     h.handleIOException.invokeExact(server, failed, (WebSocket) null, e);
                 });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable t) {
-                throw new IllegalStateException(t);
+                throw unchecked(t);
             }
         }
     }
@@ -180,24 +178,20 @@ final class SelectorLoop {
         void call() throws Throwable;
     }
 
-    private static void invokeQuietly(HandleCall call) {
+    private static void invoke(HandleCall call) {
         try {
             call.call();
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
+    /** Errors are thrown as they are; a RuntimeException is returned as is, anything else wrapped. */
+    private static RuntimeException unchecked(Throwable t) {
         if (t instanceof Error e) {
             throw e;
         }
-        return new IllegalStateException(t);
+        return t instanceof RuntimeException e ? e : new IllegalStateException(t);
     }
 
     /** The library's private members the loop needs. */
