@@ -5,7 +5,6 @@ import io.channels4j.layer.ChannelNames;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,9 +108,9 @@ class GroupSendRoundTripIT {
 
     /** The commands Redis ran for one group send, by name ({@code evalsha}, {@code zadd}, ...). */
     private Map<String, Long> commandsOf(RedisChannelLayer sender, String group) {
-        Map<String, Long> before = commandCalls();
+        Map<String, Long> before = RedisCommandStats.calls(witness);
         sender.groupSend(group, MESSAGE);
-        Map<String, Long> after = commandCalls();
+        Map<String, Long> after = RedisCommandStats.calls(witness);
         Map<String, Long> delta = new TreeMap<>();
         after.forEach((command, calls) -> {
             long added = calls - before.getOrDefault(command, 0L);
@@ -120,20 +119,6 @@ class GroupSendRoundTripIT {
             }
         });
         return delta;
-    }
-
-    private Map<String, Long> commandCalls() {
-        Map<String, Long> calls = new LinkedHashMap<>();
-        for (String line : witness.info("commandstats").split("\r?\n")) {
-            // cmdstat_evalsha:calls=2,usec=31,usec_per_call=15.50,rejected_calls=0,failed_calls=0
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                String stats = line.substring(line.indexOf(':') + 1);
-                String count = stats.substring("calls=".length(), stats.indexOf(','));
-                calls.put(name, Long.parseLong(count));
-            }
-        }
-        return calls;
     }
 
     private static long scriptCalls(Map<String, Long> commands) {

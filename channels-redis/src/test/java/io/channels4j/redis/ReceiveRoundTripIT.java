@@ -5,7 +5,6 @@ import io.channels4j.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,21 +117,8 @@ class ReceiveRoundTripIT {
     }
 
     private Snapshot snapshot() {
-        Map<String, Long> calls = new LinkedHashMap<>();
-        for (String line : witness.info("commandstats").split("\r?\n")) {
-            // cmdstat_bzpopmin:calls=2,usec=31,usec_per_call=15.50,rejected_calls=0,failed_calls=0
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                String stats = line.substring(line.indexOf(':') + 1);
-                calls.put(name, Long.parseLong(stats.substring("calls=".length(), stats.indexOf(','))));
-            }
-        }
-        long reads = -1;
-        for (String line : witness.info("stats").split("\r?\n")) {
-            if (line.startsWith("total_reads_processed:")) {
-                reads = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
+        Map<String, Long> calls = RedisCommandStats.calls(witness);
+        long reads = RedisCommandStats.readsProcessed(witness);
         assertThat(reads).as("total_reads_processed in INFO stats (Redis 6+)").isNotNegative();
         return new Snapshot(reads, calls);
     }

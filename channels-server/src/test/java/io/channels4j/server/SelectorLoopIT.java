@@ -1,21 +1,12 @@
 package io.channels4j.server;
 
-import io.channels4j.Application;
-import io.channels4j.consumer.Consumer;
-import io.channels4j.consumer.WebsocketConsumer;
-import io.channels4j.layer.ChannelLayers;
-import io.channels4j.routing.ProtocolTypeRouter;
-import io.channels4j.routing.URLRouter;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.channels4j.routing.Route.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,21 +19,9 @@ class SelectorLoopIT {
 
     static final int IDLE = 200;
 
-    /** Echoes text. */
-    public static class Echo extends WebsocketConsumer {
-        @Override
-        public void receive(String text) {
-            send(text);
-        }
-    }
-
-    static Application application() {
-        return ProtocolTypeRouter.of(Map.of("websocket", new URLRouter(List.of(
-                path("ws/echo/", Consumer.asApplication(Echo::new, new ChannelLayers()))))));
-    }
-
+    /** The same application: it echoes text on /ws/echo/. */
     @RegisterExtension
-    static LiveServerExtension server = LiveServerExtension.of(SelectorLoopIT::application);
+    static LiveServerExtension server = LiveServerExtension.of(UnfinishedHandshakesIT::application);
 
     @Test
     void theLibraryLoopIsReplaced() {
