@@ -8,13 +8,14 @@ import java.nio.file.Path;
  * One reading of a process's CPU time ({@code utime + stime} of {@code /proc/<pid>/stat}), resident
  * memory ({@code VmRSS}) and thread count ({@code Threads}) from {@code /proc/<pid>/status}.
  * Linux only; CPU ticks are taken as 100 per second ({@code getconf CLK_TCK} on every common Linux),
- * so CPU figures have a resolution of 10 ms: measure runs of seconds.
+ * so CPU figures have a resolution of 10 ms: measure runs of seconds. The soak and flatness
+ * checks read their memory and thread figures through it too ({@code soak.ProcSample}).
  *
  * @param cpuMillis user + system CPU time, milliseconds
  * @param rssKb     resident set size, KiB
  * @param threads   OS threads
  */
-record ProcStats(long cpuMillis, long rssKb, int threads) {
+public record ProcStats(long cpuMillis, long rssKb, int threads) {
 
     private static final long TICKS_PER_SECOND = 100;
 
@@ -23,8 +24,9 @@ record ProcStats(long cpuMillis, long rssKb, int threads) {
      *
      * @param pid a process id
      * @return the reading, or null when the process is gone or {@code /proc} cannot be read
+     *         ({@code rssKb} and {@code threads} are -1 when {@code status} lacks them)
      */
-    static ProcStats read(long pid) {
+    public static ProcStats read(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
             String stat = Files.readString(proc.resolve("stat"));

@@ -1,5 +1,7 @@
 package io.channels4j.bench.soak;
 
+import io.channels4j.bench.load.ProcStats;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +41,12 @@ record ProcSample(long atNanos, long rssKb, int threads, int fds, int redisSocke
         long at = System.nanoTime();
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            long rss = -1;
-            int threads = -1;
-            for (String line : Files.readAllLines(proc.resolve("status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.substring(6).replace("kB", "").strip());
-                } else if (line.startsWith("Threads:")) {
-                    threads = Integer.parseInt(line.substring(8).strip());
-                }
-            }
-            if (rss < 0 || threads < 0) {
+            ProcStats stats = ProcStats.read(pid);
+            if (stats == null || stats.rssKb() < 0 || stats.threads() < 0) {
                 return Optional.empty();
             }
+            long rss = stats.rssKb();
+            int threads = stats.threads();
             Set<String> sockets = new HashSet<>();
             int fds = 0;
             try (Stream<Path> entries = Files.list(proc.resolve("fd"))) {
