@@ -87,7 +87,7 @@ public final class Inbox implements Receive {
         return item == null ? null : unwrap(item);
     }
 
-    /** @return the number of items waiting */
+    /** @return the number of items waiting; counted by walking the queue, so not for hot paths */
     public int size() {
         return queue.size();
     }

@@ -25,8 +25,8 @@ import redis.clients.jedis.util.KeyValue;
 /**
  * The process-local channels of one layer instance ({@code specific.<client prefix>!...}) and the
  * one receive loop that serves them all (DESIGN.md §3): a single connection pops the layer's
- * shared queue key in batches, one Redis round trip per wake-up, and routes each message, by its {@code __asgi_channel__}, to the
- * subscribed sink (a consumer's inbox) or to the channel's buffer for {@code receive()}. Never one
+ * shared queue key in batches, one Redis round trip per wake-up, and routes each message, by its
+ * {@code __asgi_channel__}, to the subscribed sink (a consumer's inbox) or to the channel's buffer for {@code receive()}. Never one
  * blocking Redis connection per consumer.
  *
  * <p>Buffers are bounded by the channel's capacity (the oldest is dropped, as channels_redis's

@@ -118,9 +118,9 @@ final class RedisShard implements AutoCloseable {
     }
 
     /**
-     * Flushes a pipeline that holds a blocking pop and reads its replies with the blocking socket
-     * timeout (the configured timeout plus the pop's longest wait), as Jedis does for a lone
-     * blocking command; the connection's usual timeout is restored afterwards.
+     * Flushes a pipeline that holds a blocking pop and reads its replies with no socket read
+     * timeout, as Jedis does for a lone blocking command (the pop itself bounds the wait); the
+     * connection's usual timeout is restored afterwards.
      *
      * @param jedis    the connection the pipeline was opened on
      * @param pipeline its pipeline
