@@ -18,6 +18,7 @@ final class PumpSubscription implements Subscription, Runnable {
     private static final Logger log = LoggerFactory.getLogger(PumpSubscription.class);
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final ChannelLayer layer;
     private final String channel;
@@ -67,9 +68,25 @@ final class PumpSubscription implements Subscription, Runnable {
         }
     }
 
+    /**
+     * Stops the pump and waits for it (at most {@link #STOP_WAIT}): once this returns, nothing more
+     * reaches the sink, so a message sent afterwards waits in the layer, as {@link Subscription}
+     * promises. Without the wait, a pump woken by that send in the instant of its interrupt took the
+     * message and handed it to the closed subscription's sink.
+     */
     @Override
     public void close() {
         closed = true;
         thread.interrupt();
+        if (Thread.currentThread() == thread) {
+            return; // closed from the sink, on the pump's own thread
+        }
+        try {
+            if (!thread.join(STOP_WAIT)) {
+                log.warn("the receive loop for {} did not stop within {}", channel, STOP_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
