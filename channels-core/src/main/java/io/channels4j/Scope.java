@@ -1,6 +1,5 @@
 package io.channels4j;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ public final class Scope {
     private final HostPort server;
     private final List<String> subprotocols;
     private final UrlRoute urlRoute;
-    private final Map<String, Object> attributes;
+    private final ScopeAttributes attributes;
 
     private Scope(Builder b) {
         this.type = Objects.requireNonNull(b.type, "scope type");
@@ -62,7 +61,7 @@ public final class Scope {
         this.server = b.server;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.urlRoute = b.urlRoute;
-        this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
+        this.attributes = b.changedAttributes == null ? b.attributes : ScopeAttributes.copyOf(b.changedAttributes);
     }
 
     /**
@@ -280,7 +279,7 @@ public final class Scope {
         b.server = server;
         b.subprotocols = subprotocols;
         b.urlRoute = urlRoute;
-        b.attributes.putAll(attributes);
+        b.attributes = attributes;
         return b;
     }
 
@@ -325,7 +324,10 @@ public final class Scope {
         private HostPort server;
         private List<String> subprotocols = List.of();
         private UrlRoute urlRoute = UrlRoute.empty();
-        private final Map<String, Object> attributes = new LinkedHashMap<>();
+        /** The attributes as copied from a scope, kept (shared) until the first change. */
+        private ScopeAttributes attributes = ScopeAttributes.EMPTY;
+        /** The attributes once changed through this builder; null until then. */
+        private Map<String, Object> changedAttributes;
 
         private Builder(String type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -441,10 +443,13 @@ public final class Scope {
          */
         public Builder attribute(String name, Object value) {
             Objects.requireNonNull(name, "name");
+            if (changedAttributes == null) {
+                changedAttributes = new LinkedHashMap<>(attributes);
+            }
             if (value == null) {
-                attributes.remove(name);
+                changedAttributes.remove(name);
             } else {
-                attributes.put(name, value);
+                changedAttributes.put(name, value);
             }
             return this;
         }

@@ -279,6 +279,41 @@ class ScopeTest {
     }
 
     @Test
+    void attributes_resistEveryKindOfChange_andCompareAsMaps() {
+        Scope scope = Scope.builder(Scope.HTTP).attribute("b", 1).attribute("a", 2).build();
+        Map<String, Object> attributes = scope.attributes();
+
+        assertThatThrownBy(() -> attributes.remove("a")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(attributes::clear).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> attributes.entrySet().iterator().next().setValue(5))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> {
+            var it = attributes.keySet().iterator();
+            it.next();
+            it.remove();
+        }).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(attributes).isEqualTo(Map.of("a", 2, "b", 1)).hasSameHashCodeAs(Map.of("a", 2, "b", 1));
+        assertThat(attributes.get("c")).isNull();
+        assertThat(attributes.containsKey("a")).isTrue();
+        assertThat(scope).hasToString("Scope{type=http, attributes=[b, a]}");
+    }
+
+    @Test
+    void copies_thatLeaveAttributesAlone_shareThem() {
+        Scope scope = Scope.websocket("/ws/chat/lobby/").with("session", "s").with("user", "u");
+
+        Scope routed = scope.withUrlRoute(UrlRoute.empty(), "");
+        Scope changed = routed.with("user", "v");
+
+        // every middleware's copy lives as long as its connection: unchanged attributes are not copied again
+        assertThat(routed.attributes()).isSameAs(scope.attributes());
+        assertThat(changed.attributes()).isNotSameAs(scope.attributes()).containsExactly(
+                Map.entry("session", "s"), Map.entry("user", "v"));
+        assertThat(scope.with("user", null).attributes()).containsOnlyKeys("session");
+        assertThat(scope.attribute("user")).isEqualTo("u");
+    }
+
+    @Test
     void scopeKey_get_returnsTypedValue() {
         Scope scope = Scope.websocket("/").with(TENANT, "acme");
 
