@@ -29,6 +29,12 @@ final class SessionIds {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
+    /**
+     * Keyed and salted once, never updated: every signature starts from a clone. A
+     * {@code Mac.getInstance} per request would look the provider up each time and leave a provider
+     * thread-local (about 300 bytes) on the connection's thread for the connection's lifetime.
+     */
+    private final Mac prototype;
 
     /**
      * @param secret the signing secret
@@ -42,6 +48,7 @@ final class SessionIds {
                     + " bytes, was " + bytes.length + " (use a long random string kept out of the source)");
         }
         this.key = new SecretKeySpec(bytes, ALGORITHM);
+        this.prototype = newMac();
     }
 
     /** @return a secret for a store that lives only as long as this process */
@@ -103,11 +110,21 @@ final class SessionIds {
     }
 
     private byte[] mac(String id) {
+        Mac mac;
+        try {
+            mac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            mac = newMac(); // a provider whose HMAC cannot be cloned
+        }
+        return mac.doFinal(id.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
             mac.update(SALT);
-            return mac.doFinal(id.getBytes(StandardCharsets.US_ASCII));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
         }

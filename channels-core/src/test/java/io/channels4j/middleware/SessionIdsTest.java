@@ -23,6 +23,22 @@ class SessionIdsTest {
     }
 
     @Test
+    void signature_isTheHmacOfSaltAndId_everyTime() throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        mac.update("io.channels4j.middleware.SessionMiddleware:".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String id = "abcdefghijklmnopqrstuvwxyz012345";
+        String expected = id + ":" + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+
+        // each signature starts from the keyed, salted prototype: no state carries over between calls
+        assertThat(ids.sign(id)).isEqualTo(expected);
+        ids.sign(SessionIds.newId());
+        assertThat(ids.sign(id)).isEqualTo(expected);
+    }
+
+    @Test
     void forgedOrForeignValues_rejected() {
         String id = SessionIds.newId();
         String cookie = ids.sign(id);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.java_websocket.WebSocketImpl;
 
@@ -24,6 +25,20 @@ import org.java_websocket.WebSocketImpl;
  * connection for it. Stateless.
  */
 final class ScopeFactory {
+
+    /**
+     * Header names, the values of {@link #REPEATING} headers, the HTTP version and addresses repeat
+     * across connections; the scope keeps one instance of each (see {@link StringCache}). Paths,
+     * queries and other values stay out: they may carry tokens, which a cache slot would keep
+     * after the connection ends.
+     */
+    private static final StringCache STRINGS = new StringCache(1024);
+
+    /** Headers whose values are the same for many clients of one site and never secret. */
+    private static final Set<String> REPEATING = Set.of("host", "origin", "user-agent", "accept", "accept-encoding",
+            "accept-language", "upgrade", "connection", "cache-control", "pragma", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-protocol", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
+            "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto", "x-forwarded-port");
 
     private ScopeFactory() {
     }
@@ -86,8 +101,8 @@ final class ScopeFactory {
     static Scope scope(ServerSettings settings, WebSocketImpl socket, RequestHead head, String type)
             throws BadRequestException {
         Headers headers = scopeHeaders(head.headers());
-        HostPort client = Engine.hostPort(socket.getRemoteSocketAddress());
-        HostPort server = Engine.hostPort(socket.getLocalSocketAddress());
+        HostPort client = cachedHost(Engine.hostPort(socket.getRemoteSocketAddress()));
+        HostPort server = cachedHost(Engine.hostPort(socket.getLocalSocketAddress()));
         boolean secure = settings.tls();
         if (settings.proxyHeaders() && client != null && trusted(settings, socket.getRemoteSocketAddress())) {
             String forwardedFor = headers.get("x-forwarded-for");
@@ -102,7 +117,7 @@ final class ScopeFactory {
                         port = 0;
                     }
                 }
-                client = new HostPort(first, port >= 0 && port <= 65535 ? port : 0);
+                client = new HostPort(STRINGS.dedup(first), port >= 0 && port <= 65535 ? port : 0);
             }
             String proto = headers.get("x-forwarded-proto");
             if (proto != null) {
@@ -116,7 +131,7 @@ final class ScopeFactory {
                 .queryString(head.queryString())
                 .rootPath(settings.rootPath())
                 .scheme(scheme)
-                .httpVersion(head.httpVersion())
+                .httpVersion(STRINGS.dedup(head.httpVersion()))
                 .headers(headers)
                 .client(client)
                 .server(server);
@@ -139,14 +154,23 @@ final class ScopeFactory {
         return false;
     }
 
-    /** Header names lower-cased; names with {@code _} dropped, as Daphne does. */
+    private static HostPort cachedHost(HostPort address) {
+        return address == null ? null : new HostPort(STRINGS.dedup(address.host()), address.port());
+    }
+
+    /**
+     * Header names lower-cased; names with {@code _} dropped, as Daphne does. Names, and the values
+     * of {@link #REPEATING} headers, share one instance across connections.
+     */
     static Headers scopeHeaders(Headers raw) {
         List<Headers.Field> fields = new ArrayList<>(raw.size());
         for (Headers.Field field : raw.fields()) {
             if (field.name().indexOf('_') >= 0) {
                 continue;
             }
-            fields.add(new Headers.Field(field.name().toLowerCase(Locale.ROOT), field.value()));
+            String name = STRINGS.dedup(field.name().toLowerCase(Locale.ROOT));
+            String value = REPEATING.contains(name) ? STRINGS.dedup(field.value()) : field.value();
+            fields.add(new Headers.Field(name, value));
         }
         return Headers.of(fields);
     }

@@ -76,7 +76,7 @@ final class ServerDraft extends Draft_6455 {
         this.guard = new InboundFrameGuard(maxMessageSize);
     }
 
-    /** @return the parsed head, or null if it was malformed ({@link #headError()}) */
+    /** @return the parsed head; null if it was malformed ({@link #headError()}) or once attached */
     RequestHead head() {
         return head;
     }
@@ -89,6 +89,7 @@ final class ServerDraft extends Draft_6455 {
     void attach(ServerConnection connection, Mode newMode) {
         this.connection = connection;
         this.mode = newMode;
+        this.head = null; // the scope holds what the application needs; the raw head would live as long as the socket
     }
 
     /**

@@ -8,8 +8,6 @@ import io.channels4j.routing.NoRouteFoundException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +39,8 @@ final class WebsocketConnection extends ServerConnection {
 
     private enum State { CONNECTING, OPEN, CLOSING, CLOSED }
 
-    private final String secWebsocketKey;
+    /** The client's key until the 101 is built, then null: guarded by {@link #sendLock}. */
+    private String secWebsocketKey;
     /**
      * Changed without holding any lock the engine's threads might wait for: callbacks from
      * Java-WebSocket arrive while it holds its own connection lock, and the application's thread
@@ -159,14 +158,11 @@ final class WebsocketConnection extends ServerConnection {
         }
     }
 
+    /** The Sec-WebSocket-Accept value; called once, under {@link #sendLock}, and forgets the key. */
     private String acceptKey() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1")
-                    .digest((secWebsocketKey + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
-        }
+        byte[] digest = Sha1.digest((secWebsocketKey + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1));
+        secWebsocketKey = null;
+        return Base64.getEncoder().encodeToString(digest);
     }
 
     private void sendData(Message message) {
