@@ -32,8 +32,25 @@ public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
      * @param kwargs named captures
      */
     public UrlRoute {
-        args = Collections.unmodifiableList(new ArrayList<>(args));
-        kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
+        args = args.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(args));
+        kwargs = compact(kwargs);
+    }
+
+    /**
+     * An unmodifiable copy in the map's order, sized for what routes capture (usually one name):
+     * the route lives in the scope, as long as the connection.
+     */
+    private static Map<String, Object> compact(Map<String, Object> kwargs) {
+        if (kwargs.isEmpty()) {
+            return Map.of();
+        }
+        if (kwargs.size() == 1) {
+            Map.Entry<String, Object> only = kwargs.entrySet().iterator().next();
+            if (only.getKey() != null && only.getValue() != null) {
+                return Collections.singletonMap(only.getKey(), only.getValue());
+            }
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
     }
 
     /**

@@ -261,4 +261,77 @@ class InboxTest {
 
         assertThat(failure.get()).isInstanceOf(InterruptedException.class);
     }
+
+    @Test
+    void pingPong_neverLosesAWakeUp() throws Exception {
+        // every hand-off parks the receiver: a lost wake-up would hang here (the class timeout fails it)
+        Inbox ping = new Inbox();
+        Inbox pong = new Inbox();
+        int rounds = 20_000;
+        Thread echo = Thread.ofVirtual().name("inbox-echo").start(() -> {
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    Message m = ping.receive();
+                    if (i % 2 == 0) {
+                        pong.put(m);
+                    } else {
+                        pong.offerFromLayer(m, 1);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        for (int i = 0; i < rounds; i++) {
+            ping.put(msg("ping", i));
+            assertThat(pong.receive()).isEqualTo(msg("ping", i));
+        }
+        echo.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(echo.isAlive()).isFalse();
+        assertThat(pong.layerPending()).isZero();
+    }
+
+    @Test
+    void poll_wakesUpForAnItemBeforeTheTimeout() throws Exception {
+        Inbox inbox = new Inbox();
+        AtomicReference<Message> got = new AtomicReference<>();
+        Thread receiver = Thread.ofPlatform().name("inbox-poller").start(() -> {
+            try {
+                got.set(inbox.poll(Duration.ofSeconds(20)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.getState() == Thread.State.TIMED_WAITING);
+
+        inbox.put(msg("late", 1));
+        receiver.join(TimeUnit.SECONDS.toMillis(5));
+
+        assertThat(receiver.isAlive()).isFalse();
+        assertThat(got.get()).isEqualTo(msg("late", 1));
+        assertThat(inbox.poll(Duration.ZERO)).isNull();
+    }
+
+    @Test
+    void twoThreadsReceivingAtOnce_theSecondIsRefused() throws Exception {
+        Inbox inbox = new Inbox();
+        Thread first = Thread.ofPlatform().name("inbox-first-receiver").start(() -> {
+            try {
+                inbox.receive();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.getState() == Thread.State.WAITING);
+
+        assertThatThrownBy(inbox::receive).isInstanceOf(IllegalStateException.class)
+                .hasMessage("two threads are receiving from one inbox: inbox-first-receiver and "
+                        + Thread.currentThread().getName());
+
+        inbox.put(msg("one", 1));
+        first.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(first.isAlive()).isFalse();
+    }
 }

@@ -1,6 +1,7 @@
 package io.channels4j.middleware;
 
 import io.channels4j.Application;
+import io.channels4j.Delegating;
 import io.channels4j.Receive;
 import io.channels4j.Scope;
 import io.channels4j.Send;
@@ -28,14 +29,15 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>Lifecycle and threading.</b> One instance serves every connection, each on its own
- * thread, concurrently: keep per-connection state in the scope (or in local variables of an
- * overridden {@link #run}), never in fields. {@link Scope} is immutable, so the copy Channels
+ * thread, concurrently: keep per-connection state in the scope (or in what an overridden
+ * {@link #next} returns), never in fields. A middleware is a {@link Delegating} application: it
+ * hands the connection on and is off the connection's stack while the connection lives. {@link Scope} is immutable, so the copy Channels
  * makes with {@code dict(scope)} is implicit: a change reaches only the wrapped application,
  * never the caller.
  */
-public abstract class Middleware implements Application {
+public abstract class Middleware implements Delegating {
 
-    /** The wrapped application; called once per connection by {@link #run}. */
+    /** The wrapped application; runs once per connection, after {@link #next}. */
     protected final Application inner;
 
     /**
@@ -48,17 +50,21 @@ public abstract class Middleware implements Application {
     }
 
     /**
-     * Runs the wrapped application with the scope {@link #populateScope} returns. Override to
-     * also wrap {@code receive} or {@code send}; call {@code inner.run(...)} from the override.
+     * Hands the connection to the wrapped application with the scope {@link #populateScope}
+     * returns. Override to also wrap {@code receive} or {@code send} (return them in the
+     * {@link Next}); overriding {@link #run} instead, and calling {@code inner.run(...)} from it,
+     * works too, but keeps this middleware's frame on the connection's stack for the connection's
+     * lifetime (see {@link Delegating}).
      *
      * @param scope   the connection's scope
      * @param receive events from the client
      * @param send    events to the client
-     * @throws Exception whatever {@link #populateScope} or the wrapped application throws
+     * @return the wrapped application, the populated scope, {@code receive} and {@code send}
+     * @throws Exception whatever {@link #populateScope} throws
      */
     @Override
-    public void run(Scope scope, Receive receive, Send send) throws Exception {
-        inner.run(populateScope(scope), receive, send);
+    public Next next(Scope scope, Receive receive, Send send) throws Exception {
+        return new Next(inner, populateScope(scope), receive, send);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.channels4j.middleware;
 
 import io.channels4j.Application;
+import io.channels4j.Delegating;
 import io.channels4j.Events;
 import io.channels4j.Headers;
 import io.channels4j.Message;
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * thread-safe; {@link #run} is called once per connection, on that connection's thread, and runs
  * the wrapped application on the same thread. Nothing is held between connections.
  */
-public class OriginValidator implements Application {
+public class OriginValidator implements Delegating {
 
     private static final Logger log = LoggerFactory.getLogger(OriginValidator.class);
 
@@ -108,31 +109,33 @@ public class OriginValidator implements Application {
         return allowedOrigins;
     }
 
+    /** Runs in place of the wrapped application for a handshake whose origin is not allowed. */
+    private static final Application DENIER = (scope, receive, send) -> deny(receive, send);
+
     /**
-     * Runs the wrapped application if the handshake's origin is allowed, else rejects it (HTTP
-     * 403) without running the application.
+     * Hands the connection to the wrapped application if the handshake's origin is allowed; else
+     * to a denier that rejects it (HTTP 403) without running the application. Final: the check
+     * cannot be skipped by a subclass.
      *
      * @param scope   the connection's scope; must be a {@code websocket} scope
      * @param receive the client's events
      * @param send    events for the client
      * @throws IllegalArgumentException if the scope is not a {@code websocket} scope
-     * @throws Exception                whatever the wrapped application throws
      */
     @Override
-    public final void run(Scope scope, Receive receive, Send send) throws Exception {
+    public final Next next(Scope scope, Receive receive, Send send) {
         if (!Scope.WEBSOCKET.equals(scope.type())) {
             throw new IllegalArgumentException("You cannot use " + getClass().getSimpleName()
                     + " on a non-WebSocket connection (scope type '" + scope.type() + "')");
         }
         if (isAllowed(scope.headers())) {
-            application.run(scope, receive, send);
-            return;
+            return new Next(application, scope, receive, send);
         }
         if (log.isDebugEnabled()) {
             log.debug("rejecting websocket {} (client {}): origin {} is not allowed by {}", scope.path(),
                     scope.client(), scope.headers().getAll("origin"), allowedOrigins);
         }
-        deny(receive, send);
+        return new Next(DENIER, scope, receive, send);
     }
 
     /**

@@ -101,15 +101,15 @@ public final class SessionMiddleware extends Middleware {
     }
 
     /**
-     * Runs the wrapped application with a session in the scope and a {@code send} that saves it.
+     * Hands the connection to the wrapped application with a session in the scope and a
+     * {@code send} that saves it.
      *
      * @throws IllegalStateException if no {@link CookieMiddleware} ran before this one
      */
     @Override
-    public void run(Scope scope, Receive receive, Send send) throws Exception {
+    public Next next(Scope scope, Receive receive, Send send) {
         if (scope.hasAttribute(SESSION.name())) {
-            inner.run(scope, receive, send);
-            return;
+            return new Next(inner, scope, receive, send);
         }
         if (!scope.hasAttribute(CookieMiddleware.COOKIES)) {
             throw new IllegalStateException("no cookies in the scope: SessionMiddleware needs to run inside "
@@ -125,7 +125,8 @@ public final class SessionMiddleware extends Middleware {
         }
         Session session = new Session(store, key, maxAge);
         boolean hadCookie = cookie != null;
-        inner.run(scope.with(SESSION, session), receive, message -> send.send(beforeSend(message, session, hadCookie)));
+        Send saving = message -> send.send(beforeSend(message, session, hadCookie));
+        return new Next(inner, scope.with(SESSION, session), receive, saving);
     }
 
     private Message beforeSend(Message message, Session session, boolean hadCookie) {

@@ -1,6 +1,7 @@
 package io.channels4j.routing;
 
 import io.channels4j.Application;
+import io.channels4j.Delegating;
 import io.channels4j.Receive;
 import io.channels4j.Scope;
 import io.channels4j.Send;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * <p>Immutable and thread-safe: build it once at startup and share it; {@link #run} is called on
  * each connection's thread.
  */
-public final class ProtocolTypeRouter implements Application {
+public final class ProtocolTypeRouter implements Delegating {
 
     private final Map<String, Application> applications;
 
@@ -62,18 +63,17 @@ public final class ProtocolTypeRouter implements Application {
     }
 
     /**
-     * Runs the application configured for the scope's type, for the whole connection.
+     * Hands the connection to the application configured for the scope's type.
      *
      * @throws UnsupportedProtocolException if none is configured for the type
-     * @throws Exception                    whatever that application throws
      */
     @Override
-    public void run(Scope scope, Receive receive, Send send) throws Exception {
+    public Next next(Scope scope, Receive receive, Send send) {
         Application application = applications.get(scope.type());
         if (application == null) {
             throw new UnsupportedProtocolException(scope.type(), applications.keySet());
         }
-        application.run(scope, receive, send);
+        return new Next(application, scope, receive, send);
     }
 
     @Override

@@ -72,13 +72,12 @@ public final class URLRouter implements Application {
         boolean nested = scope.pathRemaining() != null;
         String path = stripLeadingSlashes(nested ? scope.pathRemaining() : scope.path());
         for (Route route : routes) {
-            RouteMatch match = route.match(path);
-            if (match == null) {
+            Scope routed = routed(route, path, scope);
+            if (routed == null) {
                 continue;
             }
-            UrlRoute captured = scope.urlRoute().merge(new UrlRoute(match.args(), match.kwargs()));
             try {
-                route.application().run(scope.withUrlRoute(captured, match.remaining()), receive, send);
+                route.application().run(routed, receive, send);
                 return;
             } catch (NoRouteFoundException e) {
                 if (!e.isNested()) {
@@ -88,6 +87,20 @@ public final class URLRouter implements Application {
             }
         }
         throw nested ? NoRouteFoundException.nested(scope.type(), path) : new NoRouteFoundException(scope.type(), path);
+    }
+
+    /**
+     * The scope for a route's application, or null if the route does not match. A method of its
+     * own so that the match is not a local of {@link #run}, whose frame stays on the connection's
+     * stack for the connection's lifetime.
+     */
+    private static Scope routed(Route route, String path, Scope scope) {
+        RouteMatch match = route.match(path);
+        if (match == null) {
+            return null;
+        }
+        UrlRoute captured = scope.urlRoute().merge(new UrlRoute(match.args(), match.kwargs()));
+        return scope.withUrlRoute(captured, match.remaining());
     }
 
     private static String stripLeadingSlashes(String path) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * never block in them; the application's thread calls {@link #send}; the server's timer thread
  * calls {@link #sweep}. State changes are guarded by {@code this}.
  */
-abstract class ServerConnection implements Send {
+abstract class ServerConnection implements Send, Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -44,10 +44,16 @@ abstract class ServerConnection implements Send {
 
     /** Starts the application instance for this connection. */
     final void startApplication() {
-        applicationThread = Thread.ofVirtual().name("channels4j-app-" + id).start(this::runApplication);
+        applicationThread = Thread.ofVirtual().name("channels4j-app-" + id).start(this);
     }
 
-    private void runApplication() {
+    /**
+     * The application thread's body: runs the application for the whole connection, then cleans up.
+     * The connection is the thread's task itself, with no lambda in between: the thread's stack is
+     * kept while the application waits for events, for the connection's lifetime.
+     */
+    @Override
+    public final void run() {
         Throwable failure = null;
         try {
             engine.settings().application().run(scope, inbox, this);

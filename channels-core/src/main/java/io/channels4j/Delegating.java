@@ -1,0 +1,107 @@
+package io.channels4j;
+
+import java.util.Objects;
+
+/**
+ * An application that only hands a connection on: it picks the application that serves the
+ * connection and what that application sees (the scope, and possibly wrapped {@code receive} and
+ * {@code send}), and has nothing left to do once that application runs. Routers and middleware
+ * such as {@link io.channels4j.routing.ProtocolTypeRouter}, {@link io.channels4j.middleware.Middleware}
+ * and {@link io.channels4j.middleware.OriginValidator} are delegating applications; users implement
+ * this only to write such a router or middleware of their own, and may as well extend
+ * {@code Middleware}.
+ *
+ * <p>{@link #run} follows a chain of delegating applications in one loop, calling {@link #next} on
+ * each, and then runs the first application that is not one (or whose class overrides {@code run})
+ * as the last step. The effect is exactly that of each one calling the next one's {@code run}, in
+ * the same order, on the same thread, with the same exceptions; but the chain is not on the
+ * connection's stack while the connection lives. A connection's thread spends its life parked in
+ * {@code receive()}, and every frame below that call is kept (on a virtual thread, in the heap)
+ * for as long as the connection is open: with one frame per router and middleware, a typical
+ * stack (origin check, cookies, session, auth, router) held about a kilobyte per connection more.
+ *
+ * <p>Threading and lifecycle: as {@link Application}: one instance serves every connection, and
+ * {@link #next} runs on the connection's thread before anything below it.
+ */
+public interface Delegating extends Application {
+
+    /**
+     * Picks the application to run for this connection and what it sees. Called once per
+     * connection, on the connection's thread, before the returned application runs.
+     *
+     * @param scope   the connection's scope as this application received it
+     * @param receive events from the client
+     * @param send    events to the client
+     * @return the application to run next, with its scope, receive and send
+     * @throws Exception to refuse the connection, as {@link Application#run} would
+     */
+    Next next(Scope scope, Receive receive, Send send) throws Exception;
+
+    /**
+     * Runs the chain that starts here: {@link #next} of every delegating application down to the
+     * first that is not one, which then runs for the whole connection. Classes that override this
+     * method are run through their override and end the loop.
+     *
+     * @throws Exception whatever a {@link #next} or the final application throws
+     */
+    @Override
+    default void run(Scope scope, Receive receive, Send send) throws Exception {
+        Application application;
+        Delegating delegating = this;
+        while (true) {
+            Next next = delegating.next(scope, receive, send);
+            application = next.application();
+            scope = next.scope();
+            receive = next.receive();
+            send = next.send();
+            if (!(application instanceof Delegating d) || Next.overridesRun(d)) {
+                break;
+            }
+            delegating = d;
+        }
+        application.run(scope, receive, send);
+    }
+
+    /**
+     * Where a delegating application hands a connection on.
+     *
+     * @param application the application to run
+     * @param scope       the scope it sees
+     * @param receive     where it takes events from
+     * @param send        where it sends events
+     */
+    record Next(Application application, Scope scope, Receive receive, Send send) {
+
+        /** Whether a class declares its own {@code run}, which must then be called as written. */
+        private static final ClassValue<Boolean> OVERRIDES_RUN = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                try {
+                    return type.getMethod("run", Scope.class, Receive.class, Send.class).getDeclaringClass()
+                            != Delegating.class;
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalStateException(type + " has no run(Scope, Receive, Send)", e);
+                }
+            }
+        };
+
+        /**
+         * Creates a hand-off.
+         *
+         * @param application the application to run
+         * @param scope       the scope it sees
+         * @param receive     where it takes events from
+         * @param send        where it sends events
+         */
+        public Next {
+            Objects.requireNonNull(application, "application");
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(receive, "receive");
+            Objects.requireNonNull(send, "send");
+        }
+
+        static boolean overridesRun(Delegating application) {
+            return OVERRIDES_RUN.get(application.getClass());
+        }
+    }
+}
