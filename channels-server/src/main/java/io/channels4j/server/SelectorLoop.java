@@ -33,9 +33,13 @@ import static java.lang.invoke.MethodType.methodType;
  * level-triggered, so a channel still ready after its turn (more bytes, more pending accepts) is
  * selected again at the next {@code select}; nothing waits on the old set.
  *
+ * <p>A second change follows from the first: an I/O failure is handled for the key that failed,
+ * and the walk goes on with the other keys of the wake-up (the library catches it around the
+ * whole walk and finds the rest still in the set next time; see {@link #handle}).
+ *
  * <p>Everything else is the library's own code, called through its private methods (accept,
  * read, write, the TLS re-reads, error handling, shutdown), in the library's order, with its
- * exception handling. The handles are looked up once; if the library ever stops matching (another
+ * exception handlers. The handles are looked up once; if the library ever stops matching (another
  * version), {@link #available()} is false and the server runs the library's loop unchanged, with
  * a warning.
  *
@@ -119,7 +123,6 @@ final class SelectorLoop {
         int shutdownCount = 5;
         int selectTimeout = 0;
         while (!selectorThread.isInterrupted() && shutdownCount != 0) {
-            SelectionKey key = null;
             try {
                 if (closed.get()) {
                     selectTimeout = 5;
@@ -131,42 +134,57 @@ final class SelectorLoop {
                 Set<SelectionKey> selected = selector.selectedKeys();
                 SelectionKey[] keys = selected.toArray(new SelectionKey[0]);
                 selected.clear();
-                for (SelectionKey k : keys) {
-                    key = k;
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.isAcceptable()) {
-                        h.doAccept.invokeExact(server, key, ALREADY_REMOVED);
-                        continue;
-                    }
-                    if (key.isReadable() && !(boolean) h.doRead.invokeExact(server, key, ALREADY_REMOVED)) {
-                        continue;
-                    }
-                    if (key.isWritable()) {
-                        h.doWrite.invokeExact(server, key);
-                    }
+                for (SelectionKey key : keys) {
+                    handle(server, h, key);
                 }
                 h.doAdditionalRead.invokeExact(server);
             } catch (CancelledKeyException e) {
                 // a connection closed meanwhile: as the library, go on
             } catch (ClosedByInterruptException e) {
                 return; // the finally of run() shuts the server down, as the library does here
-            } catch (WrappedIOException e) {
-                SelectionKey failed = key;
-                invoke(() -> {
-                    h.handleIOException.invokeExact(server, failed, e.getConnection(), e.getIOException());
-                });
             } catch (IOException e) {
-                SelectionKey failed = key;
                 invoke(() -> {
-                    h.handleIOException.invokeExact(server, failed, (WebSocket) null, e);
+                    h.handleIOException.invokeExact(server, (SelectionKey) null, (WebSocket) null, e);
                 });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Throwable t) {
                 throw unchecked(t);
             }
+        }
+    }
+
+    /**
+     * Accepts, reads and writes for one selected key. An I/O failure of this key is handled here,
+     * so that the other keys of the same wake-up are still served: the library catches it around
+     * the whole walk, and then serves the rest from the selected-key set at the next wake-up; this
+     * loop has already taken them out of that set, so when many peers failed at once (a mass
+     * disconnect: writes of close frames to sockets already reset), every wake-up served one key
+     * and the kernel reported all the others again, O(N²) ready events for N closes.
+     */
+    private static void handle(WebSocketServer server, Handles h, SelectionKey key) throws Throwable {
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            if (key.isAcceptable()) {
+                h.doAccept.invokeExact(server, key, ALREADY_REMOVED);
+                return;
+            }
+            if (key.isReadable() && !(boolean) h.doRead.invokeExact(server, key, ALREADY_REMOVED)) {
+                return;
+            }
+            if (key.isWritable()) {
+                h.doWrite.invokeExact(server, key);
+            }
+        } catch (CancelledKeyException e) {
+            // this connection closed meanwhile: go on with the others
+        } catch (ClosedByInterruptException e) {
+            throw e;
+        } catch (WrappedIOException e) {
+            h.handleIOException.invokeExact(server, key, e.getConnection(), e.getIOException());
+        } catch (IOException e) {
+            h.handleIOException.invokeExact(server, key, (WebSocket) null, e);
         }
     }
 
