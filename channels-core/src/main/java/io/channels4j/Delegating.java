@@ -42,13 +42,20 @@ public interface Delegating extends Application {
      * first that is not one, which then runs for the whole connection. Classes that override this
      * method are run through their override and end the loop.
      *
+     * @throws IllegalStateException if more than 1,000 delegating applications follow one another
+     *                               (a cycle)
      * @throws Exception whatever a {@link #next} or the final application throws
      */
     @Override
     default void run(Scope scope, Receive receive, Send send) throws Exception {
         Application application;
         Delegating delegating = this;
-        while (true) {
+        for (int hops = 1; ; hops++) {
+            if (hops > Next.MAX_HOPS) {
+                // nested calls would have overflowed the stack; a loop would spin for ever
+                throw new IllegalStateException("more than " + Next.MAX_HOPS + " delegating applications in a row, "
+                        + "last " + delegating + ": does one hand the connection back to itself?");
+            }
             Next next = delegating.next(scope, receive, send);
             application = next.application();
             scope = next.scope();
@@ -71,6 +78,9 @@ public interface Delegating extends Application {
      * @param send        where it sends events
      */
     record Next(Application application, Scope scope, Receive receive, Send send) {
+
+        /** The longest chain {@link #run} follows: far beyond any real stack, short of a cycle. */
+        static final int MAX_HOPS = 1_000;
 
         /** Whether a class declares its own {@code run}, which must then be called as written. */
         private static final ClassValue<Boolean> OVERRIDES_RUN = new ClassValue<>() {

@@ -123,4 +123,14 @@ class DelegatingTest {
         assertThatThrownBy(() -> new Delegating.Next(app, scope, null, DISCARD)).hasMessage("receive");
         assertThatThrownBy(() -> new Delegating.Next(app, scope, NOTHING, null)).hasMessage("send");
     }
+
+    @Test
+    void aCycle_failsInsteadOfSpinning() {
+        Delegating[] self = new Delegating[1];
+        self[0] = (scope, receive, send) -> new Delegating.Next(self[0], scope, receive, send);
+
+        assertThatThrownBy(() -> self[0].run(Scope.websocket("/"), NOTHING, DISCARD))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("more than 1000 delegating applications in a row");
+    }
 }
