@@ -32,7 +32,8 @@ public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
      * @param kwargs named captures
      */
     public UrlRoute {
-        args = args.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(args));
+        // Collections.empty*, not List.of/Map.of: those throw on a null lookup, which the copies never did
+        args = args.isEmpty() ? Collections.emptyList() : Collections.unmodifiableList(new ArrayList<>(args));
         kwargs = compact(kwargs);
     }
 
@@ -42,7 +43,7 @@ public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
      */
     private static Map<String, Object> compact(Map<String, Object> kwargs) {
         if (kwargs.isEmpty()) {
-            return Map.of();
+            return Collections.emptyMap();
         }
         if (kwargs.size() == 1) {
             Map.Entry<String, Object> only = kwargs.entrySet().iterator().next();

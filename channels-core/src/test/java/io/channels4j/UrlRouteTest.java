@@ -97,6 +97,21 @@ class UrlRouteTest {
     }
 
     @Test
+    void copies_ofAnySize_answerNullLookups() {
+        UrlRoute none = new UrlRoute(new ArrayList<>(), new LinkedHashMap<>());
+        UrlRoute one = new UrlRoute(new ArrayList<>(List.of("a")), new LinkedHashMap<>(Map.of("k", "v")));
+
+        for (UrlRoute r : List.of(none, one)) {
+            assertThat(r.args().contains(null)).isFalse();
+            assertThat(r.kwargs().containsKey(null)).isFalse();
+            assertThat(r.kwargs().get(null)).isNull();
+        }
+        assertThatThrownBy(() -> none.args().add("c")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> none.kwargs().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> one.kwargs().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void merge_appendsInnerArgsAfterOuter_andInnerKwargsWin() {
         UrlRoute outer = new UrlRoute(List.of("o1", "o2"), orderedMap("tenant", "acme", "room_name", "outer"));
         UrlRoute inner = new UrlRoute(List.of("i1"), orderedMap("room_name", "inner", "page", 2));
