@@ -143,6 +143,8 @@ final class SelectorLoop {
             } catch (ClosedByInterruptException e) {
                 return; // the finally of run() shuts the server down, as the library does here
             } catch (IOException e) {
+                // from select or the TLS re-reads, not from one key: the library passed the last key it
+                // had walked, and so cancelled an unrelated connection; key failures are handled in handle
                 invoke(() -> {
                     h.handleIOException.invokeExact(server, (SelectionKey) null, (WebSocket) null, e);
                 });
