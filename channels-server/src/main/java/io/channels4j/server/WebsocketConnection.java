@@ -61,6 +61,8 @@ final class WebsocketConnection extends ServerConnection {
     private volatile long pingSentNanos;
     private volatile long closingSinceNanos;
     private volatile int peerCloseCode;
+    /** The code of the close this server started ({@code websocket.close}), 0 if it did not. */
+    private volatile int localCloseCode;
 
     WebsocketConnection(Engine engine, WebSocketImpl socket, ServerDraft draft, Scope scope, String secWebsocketKey) {
         super(engine, socket, draft, scope);
@@ -108,6 +110,11 @@ final class WebsocketConnection extends ServerConnection {
         int reported = code;
         if (code == CloseFrame.ABNORMAL_CLOSE && peerCloseCode != 0) {
             reported = peerCloseCode; // the peer did send a close frame: that is its code
+        } else if (code != CloseFrame.ABNORMAL_CLOSE && localCloseCode != 0) {
+            // this side closed first and the close went out: the application's own code, whether the library
+            // ended the socket after flushing the frame (its code) or read the peer's answer first (the peer's;
+            // a browser echoes ours, the JDK's client answers 1000): which comes first is a race
+            reported = localCloseCode;
         }
         inbox.put(Events.websocketDisconnect(reported == CloseFrame.NOCODE ? Events.CLOSE_ABNORMAL : reported));
     }
@@ -254,6 +261,9 @@ final class WebsocketConnection extends ServerConnection {
                 return;
             }
             closingSinceNanos = System.nanoTime();
+            if (peerCloseCode == 0) {
+                localCloseCode = code; // else the peer closed first: its code stands
+            }
             socket.close(code, reason == null ? "" : truncateReason(reason));
         }
     }
