@@ -8,12 +8,14 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WrappedIOException;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
@@ -37,8 +39,13 @@ import static java.lang.invoke.MethodType.methodType;
  * and the walk goes on with the other keys of the wake-up (the library catches it around the
  * whole walk and finds the rest still in the set next time; see {@link #handle}).
  *
+ * <p>A third: a plain connection's queued frames are written several per system call
+ * ({@link QueuedWrites}; the library writes one buffer per call), and the queue is checked again
+ * after write interest is dropped, so a frame queued in that instant is not stranded (see
+ * {@link #write}).
+ *
  * <p>Everything else is the library's own code, called through its private methods (accept,
- * read, write, the TLS re-reads, error handling, shutdown), in the library's order, with its
+ * read, TLS writes, the TLS re-reads, error handling, shutdown), in the library's order, with its
  * exception handlers. The handles are looked up once; if the library ever stops matching (another
  * version), {@link #available()} is false and the server runs the library's loop unchanged, with
  * a warning.
@@ -120,6 +127,7 @@ final class SelectorLoop {
         Thread selectorThread = (Thread) h.selectorThread.get(server);
         AtomicBoolean closed = (AtomicBoolean) h.closed.get(server);
         Selector selector = (Selector) h.selector.get(server);
+        QueuedWrites writes = new QueuedWrites();
         int shutdownCount = 5;
         int selectTimeout = 0;
         while (!selectorThread.isInterrupted() && shutdownCount != 0) {
@@ -135,7 +143,7 @@ final class SelectorLoop {
                 SelectionKey[] keys = selected.toArray(new SelectionKey[0]);
                 selected.clear();
                 for (SelectionKey key : keys) {
-                    handle(server, h, key);
+                    handle(server, h, key, writes);
                 }
                 h.doAdditionalRead.invokeExact(server);
             } catch (CancelledKeyException e) {
@@ -164,7 +172,8 @@ final class SelectorLoop {
      * disconnect: writes of close frames to sockets already reset), every wake-up served one key
      * and the kernel reported all the others again, O(N²) ready events for N closes.
      */
-    private static void handle(WebSocketServer server, Handles h, SelectionKey key) throws Throwable {
+    private static void handle(WebSocketServer server, Handles h, SelectionKey key, QueuedWrites writes)
+            throws Throwable {
         try {
             if (!key.isValid()) {
                 return;
@@ -177,7 +186,7 @@ final class SelectorLoop {
                 return;
             }
             if (key.isWritable()) {
-                h.doWrite.invokeExact(server, key);
+                write(server, h, key, writes);
             }
         } catch (CancelledKeyException e) {
             // this connection closed meanwhile: go on with the others
@@ -187,6 +196,37 @@ final class SelectorLoop {
             h.handleIOException.invokeExact(server, key, e.getConnection(), e.getIOException());
         } catch (IOException e) {
             h.handleIOException.invokeExact(server, key, (WebSocket) null, e);
+        }
+    }
+
+    /**
+     * Writes what is queued for a writable key: the library's {@code doWrite} for TLS, otherwise
+     * {@link QueuedWrites} (several frames per system call), then read-only interest once the
+     * queue is empty. Unlike the library, the queue is checked again after the interest is reset:
+     * a frame queued by another thread between the last write and the reset (its
+     * {@code onWriteDemand} set write interest, which the reset then cleared) is not left waiting
+     * for the next write on that connection. Both sides order a volatile write before a volatile
+     * read (queue count, then interest; interest, then queue count), so at least one of them sees
+     * the other's.
+     */
+    private static void write(WebSocketServer server, Handles h, SelectionKey key, QueuedWrites writes)
+            throws Throwable {
+        WebSocketImpl socket = (WebSocketImpl) key.attachment();
+        if (!(socket.getChannel() instanceof SocketChannel channel)) {
+            h.doWrite.invokeExact(server, key);
+            return;
+        }
+        boolean drained;
+        try {
+            drained = writes.flush(socket, channel);
+        } catch (IOException e) {
+            throw new WrappedIOException(socket, e);
+        }
+        if (drained && key.isValid()) {
+            key.interestOps(SelectionKey.OP_READ);
+            if (!socket.outQueue.isEmpty()) {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
         }
     }
 
