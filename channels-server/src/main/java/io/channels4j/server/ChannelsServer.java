@@ -434,7 +434,8 @@ public final class ChannelsServer implements AutoCloseable {
         }
 
         /**
-         * Decoder threads of the engine (they only parse and hand over).
+         * Decoder threads of the engine for TLS connections (they only parse and hand over); plain
+         * connections are decoded on the selector thread, which saves a thread hand-over per message.
          *
          * @param count default: the number of processors
          * @return this builder

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Java-WebSocket server underneath {@link ChannelsServer}: turns the library's callbacks into
  * {@link ServerConnection}s and never blocks its selector or decoder threads (they only parse and
- * hand events to a connection's inbox). A timer thread checks timeouts and sends pings.
+ * hand events to a connection's inbox; the selector decodes plain connections itself, the decoder
+ * threads TLS ones: {@link InlineReads}). A timer thread checks timeouts and sends pings.
  */
 final class Engine extends WebSocketServer {
 

@@ -44,8 +44,11 @@ import static java.lang.invoke.MethodType.methodType;
  * after write interest is dropped, so a frame queued in that instant is not stranded (see
  * {@link #write}).
  *
- * <p>Everything else is the library's own code, called through its private methods (accept,
- * read, TLS writes, the TLS re-reads, error handling, shutdown), in the library's order, with its
+ * <p>A fourth: a plain connection's bytes are decoded on this thread ({@link InlineReads}), not
+ * handed to one of the library's decoder threads, which cost a thread wake-up per message.
+ *
+ * <p>Everything else is the library's own code, called through its private methods (accept, TLS
+ * reads and writes, the TLS re-reads, error handling, shutdown), in the library's order, with its
  * exception handlers. The handles are looked up once; if the library ever stops matching (another
  * version), {@link #available()} is false and the server runs the library's loop unchanged, with
  * a warning.
@@ -128,6 +131,7 @@ final class SelectorLoop {
         AtomicBoolean closed = (AtomicBoolean) h.closed.get(server);
         Selector selector = (Selector) h.selector.get(server);
         QueuedWrites writes = new QueuedWrites();
+        InlineReads reads = new InlineReads(server.createBuffer());
         int shutdownCount = 5;
         int selectTimeout = 0;
         while (!selectorThread.isInterrupted() && shutdownCount != 0) {
@@ -143,7 +147,7 @@ final class SelectorLoop {
                 SelectionKey[] keys = selected.toArray(new SelectionKey[0]);
                 selected.clear();
                 for (SelectionKey key : keys) {
-                    handle(server, h, key, writes);
+                    handle(server, h, key, reads, writes);
                 }
                 h.doAdditionalRead.invokeExact(server);
             } catch (CancelledKeyException e) {
@@ -172,8 +176,8 @@ final class SelectorLoop {
      * disconnect: writes of close frames to sockets already reset), every wake-up served one key
      * and the kernel reported all the others again, O(N²) ready events for N closes.
      */
-    private static void handle(WebSocketServer server, Handles h, SelectionKey key, QueuedWrites writes)
-            throws Throwable {
+    private static void handle(WebSocketServer server, Handles h, SelectionKey key, InlineReads reads,
+            QueuedWrites writes) throws Throwable {
         try {
             if (!key.isValid()) {
                 return;
@@ -182,7 +186,7 @@ final class SelectorLoop {
                 h.doAccept.invokeExact(server, key, ALREADY_REMOVED);
                 return;
             }
-            if (key.isReadable() && !(boolean) h.doRead.invokeExact(server, key, ALREADY_REMOVED)) {
+            if (key.isReadable() && !read(server, h, key, reads)) {
                 return;
             }
             if (key.isWritable()) {
@@ -197,6 +201,26 @@ final class SelectorLoop {
         } catch (IOException e) {
             h.handleIOException.invokeExact(server, key, (WebSocket) null, e);
         }
+    }
+
+    /**
+     * Reads for a readable key: the library's {@code doRead} (which hands the bytes to a decoder
+     * thread) for TLS, otherwise {@link InlineReads} (decoded on this thread).
+     *
+     * @return false when the key is done with for this wake-up (as the library's {@code doRead})
+     */
+    private static boolean read(WebSocketServer server, Handles h, SelectionKey key, InlineReads reads)
+            throws Throwable {
+        WebSocketImpl socket = (WebSocketImpl) key.attachment();
+        if (!(socket.getChannel() instanceof SocketChannel channel)) {
+            return (boolean) h.doRead.invokeExact(server, key, ALREADY_REMOVED);
+        }
+        try {
+            reads.read(socket, channel);
+        } catch (IOException e) {
+            throw new WrappedIOException(socket, e);
+        }
+        return true;
     }
 
     /**
