@@ -49,9 +49,7 @@ class InlineReadsTest {
     @Test
     void read_aCallbackThatThrows_doesNotReachTheSelector_andTheNextMessageIsStillDecoded() throws Exception {
         WebSocketImpl socket = socket();
-        ScriptedChannel channel = new ScriptedChannel();
-        channel.chunks.add(HEAD.getBytes(StandardCharsets.ISO_8859_1));
-        drain(socket, channel);
+        ScriptedChannel channel = opened(socket);
         failOnMessage = true;
         channel.chunks.add(maskedText("boom"));
         assertThatCode(() -> drain(socket, channel)).doesNotThrowAnyException();
@@ -65,14 +63,21 @@ class InlineReadsTest {
     @Test
     void read_endOfStream_tellsTheConnection() throws Exception {
         WebSocketImpl socket = socket();
-        ScriptedChannel channel = new ScriptedChannel();
-        channel.chunks.add(HEAD.getBytes(StandardCharsets.ISO_8859_1));
-        drain(socket, channel);
+        ScriptedChannel channel = opened(socket);
         assertThat(events).noneMatch(e -> e.startsWith("close"));
 
         reads.read(socket, channel); // nothing scripted: end of stream
 
         assertThat(events).last().asString().startsWith("close 1006");
+    }
+
+    /** @return a channel whose request head the socket has read and answered (the connection is open) */
+    private ScriptedChannel opened(WebSocketImpl socket) throws Exception {
+        ScriptedChannel channel = new ScriptedChannel();
+        channel.chunks.add(HEAD.getBytes(StandardCharsets.ISO_8859_1));
+        drain(socket, channel);
+        assertThat(events).first().asString().startsWith("open");
+        return channel;
     }
 
     /** One read per chunk, as the selector would on each readable event. */
@@ -128,7 +133,7 @@ class InlineReadsTest {
     }
 
     /** Returns the scripted chunks one read at a time (each at most what the buffer takes), then end of stream. */
-    private static final class ScriptedChannel implements ByteChannel {
+    private static final class ScriptedChannel extends AlwaysOpenChannel implements ByteChannel {
 
         final Queue<byte[]> chunks = new ArrayDeque<>();
 
@@ -151,15 +156,6 @@ class InlineReadsTest {
             int n = src.remaining();
             src.position(src.limit());
             return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketListener;
@@ -13,6 +14,9 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,35 +35,24 @@ class QueuedWritesTest {
         channel = new RecordingChannel(Long.MAX_VALUE);
     }
 
-    @Test
-    void flush_writesEveryQueuedFrameInOneCall() throws Exception {
-        byte[] expected = queueFrames(5, 80);
+    static Stream<Arguments> queues() {
+        return Stream.of(
+                Arguments.of(1, List.of(1)), // one frame: a plain write, as before
+                Arguments.of(5, List.of(5)),
+                Arguments.of(QueuedWrites.MAX_BUFFERS + 36, List.of(QueuedWrites.MAX_BUFFERS, 36)));
+    }
+
+    @ParameterizedTest(name = "{0} frames: calls of {1}")
+    @MethodSource("queues")
+    void flush_writesTheQueuedFrames_asFewCallsAsTheBufferCapAllows_inOrder(int frames, List<Integer> calls)
+            throws Exception {
+        byte[] expected = queueFrames(frames, 80);
 
         assertThat(writes.flush(socket, channel)).isTrue();
 
-        assertThat(channel.calls).containsExactly(5);
+        assertThat(channel.calls).isEqualTo(calls);
         assertThat(channel.written.toByteArray()).isEqualTo(expected);
         assertThat(socket.outQueue).isEmpty();
-    }
-
-    @Test
-    void flush_oneFrame_isOnePlainWrite() throws Exception {
-        byte[] expected = queueFrames(1, 80);
-
-        assertThat(writes.flush(socket, channel)).isTrue();
-
-        assertThat(channel.calls).containsExactly(1);
-        assertThat(channel.written.toByteArray()).isEqualTo(expected);
-    }
-
-    @Test
-    void flush_moreFramesThanOneCallTakes_writesThemInSeveralCalls() throws Exception {
-        byte[] expected = queueFrames(QueuedWrites.MAX_BUFFERS + 36, 80);
-
-        assertThat(writes.flush(socket, channel)).isTrue();
-
-        assertThat(channel.calls).containsExactly(QueuedWrites.MAX_BUFFERS, 36);
-        assertThat(channel.written.toByteArray()).isEqualTo(expected);
     }
 
     @Test
@@ -129,7 +122,7 @@ class QueuedWritesTest {
     }
 
     /** Takes at most {@code capacity} bytes in all, and records how many buffers each call was given. */
-    private static final class RecordingChannel implements GatheringByteChannel {
+    private static final class RecordingChannel extends AlwaysOpenChannel implements GatheringByteChannel {
 
         final List<Integer> calls = new ArrayList<>();
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
@@ -167,15 +160,6 @@ class QueuedWritesTest {
             written.writeBytes(bytes);
             capacity -= n;
             return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
