@@ -189,7 +189,9 @@ final class SelectorLoop {
             if (key.isReadable() && !read(server, h, key, reads)) {
                 return;
             }
-            if (key.isWritable()) {
+            // a read that met the end of the stream has closed the connection and cancelled its key; asking
+            // a cancelled key for its ready set throws (one exception per closed connection, caught below)
+            if (key.isValid() && key.isWritable()) {
                 write(server, h, key, writes);
             }
         } catch (CancelledKeyException e) {
