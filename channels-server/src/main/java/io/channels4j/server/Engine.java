@@ -210,7 +210,10 @@ final class Engine extends WebSocketServer {
      * ({@code WebSocketServer.doWrite}); the frame then waits for the next write on that
      * connection, which for a request/reply client may be the next ping, seconds away. The timer
      * calls this for every connection with bytes queued, so a lost request costs at most one
-     * sweep ({@value #SWEEP_MILLIS} ms).
+     * sweep ({@value #SWEEP_MILLIS} ms). {@link SelectorLoop} closes that gap for plain
+     * connections (it checks the queue again after resetting the interest), so the sweep matters
+     * for TLS connections, which keep the library's write, and when the library's own loop runs
+     * ({@link SelectorLoop#available()} false).
      *
      * @param socket the connection
      */
