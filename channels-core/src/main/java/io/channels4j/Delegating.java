@@ -48,8 +48,37 @@ public interface Delegating extends Application {
      */
     @Override
     default void run(Scope scope, Receive receive, Send send) throws Exception {
-        Application application;
-        Delegating delegating = this;
+        Next last = follow(this, scope, receive, send); // from here, even when an override calls this
+        last.application().run(last.scope(), last.receive(), last.send());
+    }
+
+    /**
+     * Follows the hand-offs that start at {@code application}: calls {@link #next} of every
+     * delegating application down to the first that is not one (or whose class overrides
+     * {@code run}), and returns that one with what it is to see, without running it. A protocol
+     * server uses this to see which application serves a connection (to start a {@link Resumable}
+     * as such); running the result's {@code application().run(...)} is exactly
+     * {@code application.run(scope, receive, send)}.
+     *
+     * @param application the first application
+     * @param scope       the connection's scope
+     * @param receive     events from the client
+     * @param send        events to the client
+     * @return the application that serves the connection, with its scope, receive and send
+     * @throws IllegalStateException if more than 1,000 delegating applications follow one another
+     *                               (a cycle)
+     * @throws Exception whatever a {@link #next} throws
+     */
+    static Next resolve(Application application, Scope scope, Receive receive, Send send) throws Exception {
+        if (!(application instanceof Delegating first) || Next.overridesRun(first)) {
+            return new Next(application, scope, receive, send);
+        }
+        return follow(first, scope, receive, send);
+    }
+
+    /** {@link #resolve} from a delegating application, whose {@link #next} is called first in any case. */
+    private static Next follow(Delegating first, Scope scope, Receive receive, Send send) throws Exception {
+        Delegating delegating = first;
         for (int hops = 1; ; hops++) {
             if (hops > Next.MAX_HOPS) {
                 // nested calls would have overflowed the stack; a loop would spin for ever
@@ -57,16 +86,14 @@ public interface Delegating extends Application {
                         + "last " + delegating + ": does one hand the connection back to itself?");
             }
             Next next = delegating.next(scope, receive, send);
-            application = next.application();
+            if (!(next.application() instanceof Delegating d) || Next.overridesRun(d)) {
+                return next;
+            }
+            delegating = d;
             scope = next.scope();
             receive = next.receive();
             send = next.send();
-            if (!(application instanceof Delegating d) || Next.overridesRun(d)) {
-                break;
-            }
-            delegating = d;
         }
-        application.run(scope, receive, send);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.channels4j;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,8 +24,56 @@ import java.util.concurrent.locks.LockSupport;
  * is kept for as long as it does. Client events are unbounded here (the server bounds what it
  * reads); channel-layer messages are bounded by the channel's capacity, as Channels' layers bound
  * a channel's queue.
+ *
+ * <p><b>Stepping off the thread.</b> An application that handles events one at a time (a
+ * {@link Resumable} such as every {@link io.channels4j.consumer.Consumer}) need not keep a parked
+ * thread while its inbox is empty: {@link #pollOrDetach} hands it the next item or, when there is
+ * none, keeps a {@link Step} that the next {@link #put} or {@link #offerFromLayer} hands to the
+ * owner's {@link Launcher}, once, to run on a new thread. The application's calling thread then
+ * returns. Items are still taken one at a time and in order: at any moment either one thread is
+ * taking items, or a step is kept, never both.
  */
 public final class Inbox implements Receive {
+
+    /**
+     * The rest of an application that stepped off its thread ({@link #pollOrDetach}).
+     */
+    @FunctionalInterface
+    public interface Step {
+        /**
+         * Goes on taking items from the inbox.
+         *
+         * @return true if the application finished; false if it stepped off again, leaving this
+         *         step (or another) with the inbox
+         * @throws Exception what the application threw; it finished
+         */
+        boolean run() throws Exception;
+    }
+
+    /**
+     * Runs a kept {@link Step} on a new thread: supplied by whoever owns the inbox (a protocol
+     * server), who also learns from the step's result when the application has finished.
+     */
+    @FunctionalInterface
+    public interface Launcher {
+        /**
+         * Starts {@code step} on a new thread. Called on the thread that added an item, which may be
+         * a server's I/O thread or a channel layer's: must not block.
+         *
+         * @param step the rest of the application
+         */
+        void launch(Step step);
+    }
+
+    private static final VarHandle DETACHED;
+
+    static {
+        try {
+            DETACHED = MethodHandles.lookup().findVarHandle(Inbox.class, "detached", Step.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Marks a message that came from the channel layer, so its slot is given back on take. */
     private record LayerEntry(Message message) {
@@ -33,6 +83,10 @@ public final class Inbox implements Receive {
     private final AtomicInteger layerPending = new AtomicInteger();
     /** The thread parked (or about to park) in receive or poll; null when none is. */
     private volatile Thread waiter;
+    /** The step kept by {@link #pollOrDetach} while no thread takes items; null otherwise. */
+    private volatile Step detached;
+    /** Where {@link #detached} is launched; written before it. */
+    private Launcher launcher;
 
     /** Creates an empty inbox. */
     public Inbox() {
@@ -164,6 +218,60 @@ public final class Inbox implements Receive {
         if (w != null) {
             LockSupport.unpark(w);
         }
+        Step step = detached;
+        if (step != null && DETACHED.compareAndSet(this, step, null)) {
+            launcher.launch(step);
+        }
+    }
+
+    /**
+     * Takes the next item, or, when there is none, steps off: keeps {@code step}, to be handed to
+     * {@code launcher} when the next item arrives, and returns null. The caller must then return
+     * without touching the inbox again; the launched step goes on from here. For one application
+     * thread at a time, as {@link #receive()}.
+     *
+     * <p>Publishing the step and adding an item are ordered as for a parked thread: the step is
+     * published before the queue is checked again, and a producer adds before it reads the step,
+     * so an item is never left behind a step that nobody launches.
+     *
+     * @param step     the rest of the application, to run when an item arrives
+     * @param launcher runs {@code step} on a new thread
+     * @return the next item, or null if the caller stepped off
+     * @throws InterruptedException if the thread is interrupted and no item is waiting (a server
+     *                              stopping an application that outlived its connection)
+     */
+    public Message pollOrDetach(Step step, Launcher launcher) throws InterruptedException {
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(launcher, "launcher");
+        while (true) {
+            Object item = queue.poll();
+            if (item != null) {
+                return unwrap(item);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            this.launcher = launcher;
+            detached = step;
+            if (queue.isEmpty()) {
+                return null; // whoever adds next launches the step
+            }
+            if (!DETACHED.compareAndSet(this, step, null)) {
+                return null; // an item came and its producer launched the step already: it is that thread's now
+            }
+            // an item came before any producer saw the step: take it here
+        }
+    }
+
+    /**
+     * Takes back the step kept by {@link #pollOrDetach}, so that no item launches it: for an owner
+     * that runs it itself (to stop an application whose connection is gone).
+     *
+     * @return the step, or null if none is kept (a thread is taking items, or none ever stepped off)
+     */
+    public Step takeDetached() {
+        Step step = detached;
+        return step != null && DETACHED.compareAndSet(this, step, null) ? step : null;
     }
 
     /** @return the number of items waiting; counted by walking the queue, so not for hot paths */

@@ -5,6 +5,7 @@ import io.channels4j.Inbox;
 import io.channels4j.InvalidMessageException;
 import io.channels4j.Message;
 import io.channels4j.Receive;
+import io.channels4j.Resumable;
 import io.channels4j.Scope;
 import io.channels4j.Send;
 import io.channels4j.StopConsumer;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The base of every consumer: Channels' {@code AsyncConsumer}/{@code SyncConsumer} in one,
- * blocking and cheap because each connection runs on its own virtual thread.
+ * blocking and cheap because handlers run on virtual threads.
  *
  * <p><b>Lifecycle.</b> {@link #asApplication(Supplier)} turns a consumer class into an
  * {@link Application} that creates <em>one instance per connection</em>. The instance gets its
@@ -37,10 +38,14 @@ import org.slf4j.LoggerFactory;
  * with no handler is an error naming the type and the class, and ends the consumer.
  *
  * <p><b>Threading.</b> Client events and channel-layer messages for {@link #channelName()} arrive
- * in one inbox and are handled <em>one at a time, in arrival order</em>, on the connection's
- * thread: handlers never run concurrently for one instance, so consumer fields need no
- * synchronization. Blocking in a handler (a database call, a {@code groupSend}) delays only this
- * connection.
+ * in one inbox and are handled <em>one at a time, in arrival order</em>: handlers never run
+ * concurrently for one instance, and each starts after the previous one ended, so consumer fields
+ * need no synchronization. Blocking in a handler (a database call, a {@code groupSend}) delays
+ * only this connection. Run by a protocol server, the consumer is a {@link Resumable}: when its
+ * inbox is empty it gives its thread back, and the next event runs it on a new virtual thread,
+ * so successive handlers may run on different threads (keep state in fields, not in
+ * {@code ThreadLocal}s). Run through {@link Application#run} (a test communicator, a middleware
+ * that wraps the call), it keeps one thread for the whole connection.
  */
 public abstract class Consumer {
 
@@ -52,6 +57,11 @@ public abstract class Consumer {
     private ChannelLayer channelLayer;
     private String channelName;
     private String channelLayerAliasUsed;
+    private Inbox inbox;
+    private Subscription subscription;
+    /** Set when started as a {@link Resumable}: where the rest runs after stepping off. */
+    private Inbox.Launcher launcher;
+    private Inbox.Step resume;
 
     /** Creates the consumer; the framework calls the subclass constructor once per connection. */
     protected Consumer() {
@@ -86,11 +96,17 @@ public abstract class Consumer {
      * The application {@link #asApplication} returns: a named class rather than a lambda, one frame
      * fewer on a stack that is kept for as long as the connection waits for events.
      */
-    private record PerConnection(Supplier<? extends Consumer> factory, ChannelLayers layers) implements Application {
+    private record PerConnection(Supplier<? extends Consumer> factory, ChannelLayers layers) implements Resumable {
         @Override
         public void run(Scope scope, Receive receive, Send send) throws Exception {
             Consumer consumer = Objects.requireNonNull(factory.get(), "consumer factory returned null");
             consumer.runConsumer(scope, receive, send, layers);
+        }
+
+        @Override
+        public boolean start(Scope scope, Inbox inbox, Send send, Inbox.Launcher launcher) throws Exception {
+            Consumer consumer = Objects.requireNonNull(factory.get(), "consumer factory returned null");
+            return consumer.startConsumer(scope, inbox, send, layers, launcher);
         }
     }
 
@@ -187,12 +203,8 @@ public abstract class Consumer {
     protected void onExit(Throwable failure) {
     }
 
+    /** Blocks on the connection's thread for the whole connection: {@link Application#run}. */
     private void runConsumer(Scope scope, Receive receive, Send send, ChannelLayers layers) throws Exception {
-        this.scope = Objects.requireNonNull(scope, "scope");
-        this.baseSend = Objects.requireNonNull(send, "send");
-        this.channelLayerAliasUsed = channelLayerAlias();
-        this.channelLayer = layers.get(channelLayerAliasUsed);
-
         Inbox inbox;
         Thread pump = null;
         if (receive instanceof Inbox shared) {
@@ -201,37 +213,83 @@ public abstract class Consumer {
             inbox = new Inbox();
             pump = startPump(receive, inbox);
         }
-        Subscription subscription = null;
-        Throwable failure = null;
         try {
-            if (channelLayer != null) {
-                channelName = channelLayer.newChannel();
-                int capacity = channelLayer.capacity(channelName);
-                subscription = channelLayer.subscribe(channelName, message -> inbox.offerFromLayer(message, capacity));
-            }
+            begin(scope, send, layers, inbox);
             while (true) {
                 dispatch(inbox.receive());
             }
         } catch (StopConsumer stop) {
-            // a clean end
+            finish(null, pump);
         } catch (Throwable t) {
-            failure = t;
+            finish(t, pump);
+        }
+    }
+
+    /**
+     * Runs until the inbox is empty, then steps off the thread ({@link Resumable#start}); the rest
+     * runs in {@link #resume}.
+     */
+    private boolean startConsumer(Scope scope, Inbox inbox, Send send, ChannelLayers layers, Inbox.Launcher launcher)
+            throws Exception {
+        try {
+            begin(scope, send, layers, inbox);
+        } catch (Throwable t) {
+            finish(t, null);
+        }
+        this.launcher = launcher;
+        this.resume = this::resume;
+        return resume();
+    }
+
+    /** Handles what the inbox holds; false once it is empty and this consumer stepped off its thread. */
+    private boolean resume() throws Exception {
+        try {
+            Message event;
+            while ((event = inbox.pollOrDetach(resume, launcher)) != null) {
+                dispatch(event);
+            }
+            return false;
+        } catch (StopConsumer stop) {
+            finish(null, null);
+        } catch (Throwable t) {
+            finish(t, null);
+        }
+        return true;
+    }
+
+    /** Takes the connection and subscribes this consumer's channel to the inbox. */
+    private void begin(Scope scope, Send send, ChannelLayers layers, Inbox inbox) {
+        this.scope = Objects.requireNonNull(scope, "scope");
+        this.baseSend = Objects.requireNonNull(send, "send");
+        this.inbox = inbox;
+        this.channelLayerAliasUsed = channelLayerAlias();
+        this.channelLayer = layers.get(channelLayerAliasUsed);
+        if (channelLayer != null) {
+            channelName = channelLayer.newChannel();
+            int capacity = channelLayer.capacity(channelName);
+            subscription = channelLayer.subscribe(channelName, message -> inbox.offerFromLayer(message, capacity));
+        }
+    }
+
+    /**
+     * Ends the consumer: {@link #onExit}, then the layer subscription (and the pump) are closed, then
+     * {@code failure} (null for a clean end) is thrown on.
+     */
+    private void finish(Throwable failure, Thread pump) throws Exception {
+        try {
+            onExit(failure);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                failure = e;
+            }
         } finally {
-            try {
-                onExit(failure);
-            } catch (RuntimeException e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                } else {
-                    failure = e;
-                }
-            } finally {
-                if (subscription != null) {
-                    subscription.close();
-                }
-                if (pump != null) {
-                    pump.interrupt();
-                }
+            if (subscription != null) {
+                subscription.close();
+            }
+            if (pump != null) {
+                pump.interrupt();
             }
         }
         if (failure != null) {

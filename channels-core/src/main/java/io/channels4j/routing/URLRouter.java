@@ -1,7 +1,9 @@
 package io.channels4j.routing;
 
 import io.channels4j.Application;
+import io.channels4j.Delegating;
 import io.channels4j.Receive;
+import io.channels4j.Resumable;
 import io.channels4j.Scope;
 import io.channels4j.Send;
 import io.channels4j.UrlRoute;
@@ -30,10 +32,11 @@ import java.util.List;
  *     rePath("ws/chat/(?P<room_name>\\w+)/$", chat)));
  * }</pre>
  *
- * <p>Immutable and thread-safe: build it once at startup and share it; {@link #run} is called on
- * each connection's thread and compiles nothing.
+ * <p>Immutable and thread-safe: build it once at startup and share it; {@link #next} is called on
+ * each connection's thread and compiles nothing. A router only hands the connection on
+ * ({@link Delegating}): it is not on the connection's stack while the routed application runs.
  */
-public final class URLRouter implements Application {
+public final class URLRouter implements Delegating {
 
     private final List<Route> routes;
 
@@ -62,31 +65,63 @@ public final class URLRouter implements Application {
     }
 
     /**
-     * Runs the application of the first route matching the scope's path, for the whole connection.
+     * Hands the connection to the application of the first route matching the scope's path, with
+     * the captured arguments in the scope. A nested router that finds nothing in what its route
+     * left sends the search on to the next route (the routers and middleware behind a route are
+     * followed here, so such a miss is seen at once); an application that is not a hand-off keeps
+     * that fallback for the whole time it runs, as a nested router under it may miss later.
      *
      * @throws NoRouteFoundException if no route matches (nor, for nested routers, leads to a match)
-     * @throws Exception             whatever the matched application throws
+     * @throws Exception             whatever the matched route's hand-offs throw
      */
     @Override
-    public void run(Scope scope, Receive receive, Send send) throws Exception {
+    public Next next(Scope scope, Receive receive, Send send) throws Exception {
+        return routeFrom(0, scope, receive, send);
+    }
+
+    private Next routeFrom(int first, Scope scope, Receive receive, Send send) throws Exception {
         boolean nested = scope.pathRemaining() != null;
         String path = stripLeadingSlashes(nested ? scope.pathRemaining() : scope.path());
-        for (Route route : routes) {
+        for (int i = first; i < routes.size(); i++) {
+            Route route = routes.get(i);
             Scope routed = routed(route, path, scope);
             if (routed == null) {
                 continue;
             }
+            Next target;
             try {
-                route.application().run(routed, receive, send);
-                return;
+                target = Delegating.resolve(route.application(), routed, receive, send);
             } catch (NoRouteFoundException e) {
                 if (!e.isNested()) {
                     throw e;
                 }
-                // An inner router found nothing in what this route left: try the next route.
+                continue; // an inner router found nothing in what this route left: try the next route
             }
+            if (target.application() instanceof Resumable) {
+                return target; // a consumer: it has no routes to miss
+            }
+            return new Next(new FallingThrough(this, i, target), scope, receive, send);
         }
         throw nested ? NoRouteFoundException.nested(scope.type(), path) : new NoRouteFoundException(scope.type(), path);
+    }
+
+    /**
+     * Runs a matched route's application and, if a nested router under it finds nothing while it
+     * runs, goes on with the routes after it.
+     */
+    private record FallingThrough(URLRouter router, int index, Next target) implements Application {
+        @Override
+        public void run(Scope scope, Receive receive, Send send) throws Exception {
+            try {
+                target.application().run(target.scope(), target.receive(), target.send());
+            } catch (NoRouteFoundException e) {
+                if (!e.isNested()) {
+                    throw e;
+                }
+                Next next = router.routeFrom(index + 1, scope, receive, send);
+                next.application().run(next.scope(), next.receive(), next.send());
+            }
+        }
     }
 
     /**

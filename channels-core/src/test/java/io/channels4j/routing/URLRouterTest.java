@@ -1,7 +1,14 @@
 package io.channels4j.routing;
 
+import io.channels4j.Application;
+import io.channels4j.Delegating;
+import io.channels4j.Receive;
+import io.channels4j.Resumable;
 import io.channels4j.Scope;
 import io.channels4j.UrlRoute;
+import io.channels4j.consumer.Consumer;
+import io.channels4j.layer.ChannelLayers;
+import io.channels4j.middleware.Middleware;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -178,6 +185,51 @@ class URLRouterTest {
 
         assertThat(other.runs()).isZero();
         assertThat(chat.scope().urlRoute().kwargs()).containsExactly(Map.entry("rest", "members/"));
+    }
+
+    @Test
+    void nestedRouters_innerMissBehindAMiddleware_fallsThroughToNextOuterRoute() throws Exception {
+        URLRouter inner = URLRouter.of(path("messages/", other));
+        Middleware tagging = new Middleware(inner) {
+            @Override
+            protected Scope populateScope(Scope scope) {
+                return scope.with("tag", "seen");
+            }
+        };
+        URLRouter outer = URLRouter.of(path("chat/", tagging), path("chat/<path:rest>", chat));
+
+        runWith(outer, Scope.websocket("/chat/members/"));
+
+        assertThat(other.runs()).isZero();
+        assertThat(chat.scope().urlRoute().kwargs()).containsExactly(Map.entry("rest", "members/"));
+    }
+
+    @Test
+    void nestedRouters_innerMissWhileAnApplicationRuns_stillFallsThrough() throws Exception {
+        URLRouter inner = URLRouter.of(path("messages/", other));
+        Application wrapping = (scope, receive, send) -> inner.run(scope, receive, send); // not a hand-off
+        URLRouter outer = URLRouter.of(path("chat/", wrapping), path("chat/<path:rest>", chat));
+
+        runWith(outer, Scope.websocket("/chat/members/"));
+
+        assertThat(other.runs()).isZero();
+        assertThat(chat.runs()).isOne();
+    }
+
+    @Test
+    void resolve_followsTheRouterToTheConsumer_withTheCapturedArguments() throws Exception {
+        Application consumer = Consumer.asApplication(() -> new Consumer() {
+        }, new ChannelLayers());
+        URLRouter router = URLRouter.of(path("api/", URLRouter.of(path("rooms/<str:room>/", consumer))));
+        Receive receive = () -> {
+            throw new AssertionError("receive() called during routing");
+        };
+
+        Delegating.Next last = Delegating.resolve(router, Scope.websocket("/api/rooms/lobby/"), receive, msg -> { });
+
+        assertThat(last.application()).isSameAs(consumer).isInstanceOf(Resumable.class);
+        assertThat(last.receive()).isSameAs(receive);
+        assertThat(last.scope().urlRoute().kwargs()).containsExactly(Map.entry("room", "lobby"));
     }
 
     @Test

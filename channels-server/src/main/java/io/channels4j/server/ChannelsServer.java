@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol server, the Daphne of channels4j: HTTP/1.1 and WebSocket on one port, running an
  * {@link Application} (routers, middleware, consumers) with one application instance per
- * connection, each on its own virtual thread.
+ * connection, on virtual threads (a consumer gives its thread back while it waits for events).
  *
  * <pre>{@code
  * ChannelsServer server = ChannelsServer.builder()

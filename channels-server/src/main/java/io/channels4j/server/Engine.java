@@ -279,10 +279,8 @@ final class Engine extends WebSocketServer {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         for (ServerConnection connection : connections) {
-            Thread thread = connection.applicationThread();
-            if (thread != null && thread.isAlive()) {
+            if (connection.kill()) {
                 log.warn("Application instance for {} took too long to shut down and was killed", connection.scope.path());
-                thread.interrupt();
             }
         }
         for (ServerConnection connection : connections) {

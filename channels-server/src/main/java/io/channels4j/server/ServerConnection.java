@@ -1,9 +1,13 @@
 package io.channels4j.server;
 
+import io.channels4j.Delegating;
 import io.channels4j.Inbox;
+import io.channels4j.Resumable;
 import io.channels4j.Scope;
 import io.channels4j.Send;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,17 +17,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection as the server sees it: the socket, the scope, the application instance running
- * on its own virtual thread, and the inbox the engine's threads hand events to. Subclasses speak
+ * on a virtual thread, and the inbox the engine's threads hand events to. Subclasses speak
  * WebSocket or HTTP.
+ *
+ * <p>The application runs on a virtual thread of its own. A {@link Resumable} application (every
+ * consumer) reached through hand-offs only is started as one: it leaves its thread whenever its
+ * inbox is empty, and each later run (a "step") gets a new virtual thread, named as the first,
+ * when an event arrives. So a quiet connection holds no thread and no stack.
  *
  * <p>Threading: the engine's decoder and selector threads call the {@code on...} methods and
  * never block in them; the application's thread calls {@link #send}; the server's timer thread
  * calls {@link #sweep}. State changes are guarded by {@code this}.
  */
-abstract class ServerConnection implements Send, Runnable {
+abstract class ServerConnection implements Send, Runnable, Inbox.Launcher {
 
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
+    private static final VarHandle APPLICATION_THREAD;
+
+    static {
+        try {
+            APPLICATION_THREAD = MethodHandles.lookup().findVarHandle(ServerConnection.class, "applicationThread",
+                    Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Engine engine;
     final WebSocketImpl socket;
@@ -32,6 +51,7 @@ abstract class ServerConnection implements Send, Runnable {
     final Inbox inbox = new Inbox();
     final long id = IDS.incrementAndGet();
     final long openedNanos = System.nanoTime();
+    /** The thread running the application (or a step of it) and not yet done; null between steps. */
     private volatile Thread applicationThread;
     private volatile long socketClosedNanos;
 
@@ -44,21 +64,76 @@ abstract class ServerConnection implements Send, Runnable {
 
     /** Starts the application instance for this connection. */
     final void startApplication() {
-        applicationThread = Thread.ofVirtual().name("channels4j-app-" + id).start(this);
+        Thread.ofVirtual().name(threadName()).start(this);
+    }
+
+    private String threadName() {
+        return "channels4j-app-" + id;
     }
 
     /**
-     * The application thread's body: runs the application for the whole connection, then cleans up.
-     * The connection is the thread's task itself, with no lambda in between: the thread's stack is
-     * kept while the application waits for events, for the connection's lifetime.
+     * The application thread's body: resolves which application serves the connection, starts it,
+     * and cleans up when it has finished (here, or at the end of a later step).
      */
     @Override
     public final void run() {
+        applicationThread = Thread.currentThread();
+        boolean finished = true;
         Throwable failure = null;
         try {
-            engine.settings().application().run(scope, inbox, this);
+            Delegating.Next last = Delegating.resolve(engine.settings().application(), scope, inbox, this);
+            if (last.application() instanceof Resumable resumable && last.receive() == inbox) {
+                finished = resumable.start(last.scope(), inbox, last.send(), this);
+            } else {
+                last.application().run(last.scope(), last.receive(), last.send());
+            }
         } catch (Throwable t) {
             failure = t;
+        }
+        stepEnded(finished, failure);
+    }
+
+    /** Runs the rest of a {@link Resumable} application on a new virtual thread: an event arrived. */
+    @Override
+    public final void launch(Inbox.Step step) {
+        Thread.ofVirtual().name(threadName()).start(new StepRun(step, false));
+    }
+
+    /** One later step of a resumable application, as the body of its thread. */
+    private final class StepRun implements Runnable {
+        private final Inbox.Step step;
+        private final boolean interrupted;
+
+        StepRun(Inbox.Step step, boolean interrupted) {
+            this.step = step;
+            this.interrupted = interrupted;
+        }
+
+        @Override
+        public void run() {
+            // set by each step's own thread, before its step runs: the steps of one application follow one
+            // another, so the last one written is the one running (or the last to have run)
+            applicationThread = Thread.currentThread();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            boolean finished;
+            Throwable failure = null;
+            try {
+                finished = step.run();
+            } catch (Throwable t) {
+                finished = true;
+                failure = t;
+            }
+            stepEnded(finished, failure);
+        }
+    }
+
+    private void stepEnded(boolean finished, Throwable failure) {
+        // forget this thread unless a later step's thread has already taken its place: a quiet connection keeps none
+        APPLICATION_THREAD.compareAndSet(this, Thread.currentThread(), null);
+        if (!finished) {
+            return; // the application stepped off; an event launches its next step
         }
         try {
             applicationReturned(failure);
@@ -67,6 +142,28 @@ abstract class ServerConnection implements Send, Runnable {
         } finally {
             engine.applicationEnded(this);
         }
+    }
+
+    /**
+     * Stops an application that outlived its connection: interrupts its thread, or, if it is
+     * waiting off any thread, runs its next step on an interrupted thread (its wait then throws
+     * {@link InterruptedException}).
+     *
+     * @return true if there was something to stop
+     */
+    final boolean kill() {
+        Thread thread = applicationThread;
+        if (thread != null && thread.isAlive()) {
+            thread.interrupt();
+            return true;
+        }
+        Inbox.Step step = inbox.takeDetached();
+        if (step == null) {
+            // none kept: a step is starting, or the application has finished; look again at the next sweep
+            return false;
+        }
+        Thread.ofVirtual().name(threadName()).start(new StepRun(step, true));
+        return true;
     }
 
     /**
@@ -103,10 +200,8 @@ abstract class ServerConnection implements Send, Runnable {
         }
         long closed = socketClosedNanos;
         if (closed != 0 && now - closed > engine.settings().applicationCloseTimeout().toNanos()) {
-            Thread thread = applicationThread();
-            if (thread != null && thread.isAlive()) {
+            if (kill()) {
                 log.warn("Application instance for {} took too long to shut down and was killed", scope.path());
-                thread.interrupt();
                 socketClosedNanos = now; // interrupt again later if it still hangs on
             }
         }

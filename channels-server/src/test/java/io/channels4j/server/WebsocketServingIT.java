@@ -1,6 +1,7 @@
 package io.channels4j.server;
 
 import io.channels4j.Application;
+import io.channels4j.Events;
 import io.channels4j.Headers;
 import io.channels4j.Message;
 import io.channels4j.consumer.Consumer;
@@ -134,6 +135,26 @@ class WebsocketServingIT {
         }
     }
 
+    /**
+     * A raw consumer that accepts, then ignores the disconnect without stopping: after its connection
+     * it waits for events off any thread, and the server must end it after the close timeout.
+     */
+    public static class Lingering extends Consumer {
+        static final LinkedBlockingQueue<String> EXITS = new LinkedBlockingQueue<>();
+
+        public void websocketConnect(Message event) {
+            sendEvent(Events.websocketAccept(null, Headers.of()));
+        }
+
+        public void websocketDisconnect(Message event) {
+        }
+
+        @Override
+        protected void onExit(Throwable failure) {
+            EXITS.add(failure == null ? "clean" : failure.getClass().getSimpleName());
+        }
+    }
+
     static Application application() {
         ChannelLayers none = new ChannelLayers();
         return ProtocolTypeRouter.of(Map.of("websocket", new URLRouter(List.of(
@@ -141,6 +162,7 @@ class WebsocketServingIT {
                 path("ws/echo/<str:name>/", Consumer.asApplication(Echo::new, none)),
                 path("ws/silent/", Consumer.asApplication(Silent::new, none)),
                 path("ws/stubborn/", Consumer.asApplication(Stubborn::new, none)),
+                path("ws/lingering/", Consumer.asApplication(Lingering::new, none)),
                 path("ws/reject/", Consumer.asApplication(Rejecting::new, none)),
                 path("ws/fail/", Consumer.asApplication(FailingConnect::new, none))))));
     }
@@ -291,6 +313,37 @@ class WebsocketServingIT {
             client.close();
             assertThat(Stubborn.INTERRUPTED.poll(10, TimeUnit.SECONDS)).isEqualTo("interrupted after close 1000");
             await().atMost(Duration.ofSeconds(5)).until(() -> own.openConnections() == 0);
+        }
+    }
+
+    @Test
+    void aConsumerThatOutlivesItsConnectionWithoutAThread_isStoppedAfterTheCloseTimeout() throws Exception {
+        try (ChannelsServer own = ChannelsServer.builder().application(application()).port(0)
+                .applicationCloseTimeout(Duration.ofSeconds(1)).start()) {
+            TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/lingering/"));
+            client.close();
+            assertThat(Lingering.EXITS.poll(10, TimeUnit.SECONDS)).isEqualTo("InterruptedException");
+            await().atMost(Duration.ofSeconds(5)).until(() -> own.openConnections() == 0);
+            assertThat(own.engine().liveApplications()).isZero();
+        }
+    }
+
+    @Test
+    void quietConnections_holdNoApplicationThread_andStillAnswer() throws Exception {
+        try (TestClient a = TestClient.connect(server.websocketUrl("/ws/echo/quiet-a/"));
+                TestClient b = TestClient.connect(server.websocketUrl("/ws/echo/quiet-b/"))) {
+            a.sendText("one");
+            assertThat(a.receiveText()).isEqualTo("one");
+
+            // each consumer left its thread once its inbox was empty: no parked thread per quiet connection
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().engine().connections().stream()
+                    .allMatch(connection -> connection.applicationThread() == null));
+            assertThat(server.server().engine().connections()).hasSizeGreaterThanOrEqualTo(2);
+
+            b.sendText("two");
+            assertThat(b.receiveText()).isEqualTo("two");
+            a.sendText("three");
+            assertThat(a.receiveText()).isEqualTo("three");
         }
     }
 
