@@ -44,6 +44,8 @@ final class Engine extends WebSocketServer {
     private final CountDownLatch started = new CountDownLatch(1);
     private final ScheduledExecutorService timer;
     private volatile Exception startFailure;
+    /** Write requests of plain connections, for {@link SelectorLoop}. */
+    private final WriteDemand writeDemand = new WriteDemand();
 
     Engine(ServerSettings settings) {
         super(new InetSocketAddress(settings.bind(), settings.port()), settings.workers(),
@@ -52,7 +54,8 @@ final class Engine extends WebSocketServer {
         setTcpNoDelay(true);
         setReuseAddr(true);
         setConnectionLostTimeout(0); // pings are ours: per-connection interval and timeout
-        setWebSocketFactory(new TrackingSocketFactory(settings.sslContext(), handshaking));
+        setWebSocketFactory(new TrackingSocketFactory(settings.sslContext(), handshaking,
+                new DemandRoutingListener(this, writeDemand)));
         for (int i = 0; i < decoders.size(); i++) {
             decoders.get(i).setName("channels4j-decoder-" + i);
         }
@@ -86,7 +89,7 @@ final class Engine extends WebSocketServer {
     @Override
     public void run() {
         if (SelectorLoop.available()) {
-            SelectorLoop.run(this);
+            SelectorLoop.run(this, writeDemand);
         } else {
             super.run();
         }

@@ -47,6 +47,10 @@ import static java.lang.invoke.MethodType.methodType;
  * <p>A fourth: a plain connection's bytes are decoded on this thread ({@link InlineReads}), not
  * handed to one of the library's decoder threads, which cost a thread wake-up per message.
  *
+ * <p>A fifth: a plain connection's write request from another thread goes to
+ * {@link WriteDemand}, and this thread writes at its next turn, instead of the sending thread
+ * setting write interest on the key (see {@link #demanded}).
+ *
  * <p>Everything else is the library's own code, called through its private methods (accept, TLS
  * reads and writes, the TLS re-reads, error handling, shutdown), in the library's order, with its
  * exception handlers. The handles are looked up once; if the library ever stops matching (another
@@ -102,8 +106,9 @@ final class SelectorLoop {
      * Runs the loop until the server stops; the body of {@code WebSocketServer.run()}.
      *
      * @param server the server, whose {@code run()} this replaces
+     * @param demand where the server's plain connections ask for writes
      */
-    static void run(WebSocketServer server) {
+    static void run(WebSocketServer server, WriteDemand demand) {
         Handles h = HANDLES;
         try {
             if (!(boolean) h.doEnsureSingleThread.invokeExact(server)
@@ -114,7 +119,7 @@ final class SelectorLoop {
             throw unchecked(t);
         }
         try {
-            loop(server, h);
+            loop(server, h, demand);
         } catch (RuntimeException e) {
             invoke(() -> {
                 h.handleFatal.invokeExact(server, (WebSocket) null, (Exception) e);
@@ -126,10 +131,11 @@ final class SelectorLoop {
         }
     }
 
-    private static void loop(WebSocketServer server, Handles h) {
+    private static void loop(WebSocketServer server, Handles h, WriteDemand demand) {
         Thread selectorThread = (Thread) h.selectorThread.get(server);
         AtomicBoolean closed = (AtomicBoolean) h.closed.get(server);
         Selector selector = (Selector) h.selector.get(server);
+        demand.attach(selector, selectorThread);
         QueuedWrites writes = new QueuedWrites();
         InlineReads reads = new InlineReads(server.createBuffer());
         int shutdownCount = 5;
@@ -143,11 +149,17 @@ final class SelectorLoop {
                 if (keyCount == 0 && closed.get()) {
                     shutdownCount--;
                 }
+                demand.rearm();
                 Set<SelectionKey> selected = selector.selectedKeys();
-                SelectionKey[] keys = selected.toArray(new SelectionKey[0]);
-                selected.clear();
-                for (SelectionKey key : keys) {
-                    handle(server, h, key, reads, writes);
+                if (!selected.isEmpty()) {
+                    SelectionKey[] keys = selected.toArray(new SelectionKey[0]);
+                    selected.clear();
+                    for (SelectionKey key : keys) {
+                        handle(server, h, key, reads, writes);
+                    }
+                }
+                for (WebSocketImpl socket; (socket = demand.poll()) != null; ) {
+                    demanded(server, h, socket, writes);
                 }
                 h.doAdditionalRead.invokeExact(server);
             } catch (CancelledKeyException e) {
@@ -253,6 +265,34 @@ final class SelectorLoop {
             if (!socket.outQueue.isEmpty()) {
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             }
+        }
+    }
+
+    /**
+     * Writes for a plain connection whose queue got frames from another thread
+     * ({@link WriteDemand}): at once, without waiting for the kernel to report the socket
+     * writable; write interest is set only if the socket's buffer fills, and then the writable
+     * key finishes the job ({@link #write}). A connection closed meanwhile has its queue dropped,
+     * as the library's {@code onWriteDemand} does when the key is cancelled.
+     */
+    private static void demanded(WebSocketServer server, Handles h, WebSocketImpl socket, QueuedWrites writes)
+            throws Throwable {
+        SelectionKey key = socket.getSelectionKey();
+        if (key == null || !key.isValid()) {
+            socket.outQueue.clear();
+            return;
+        }
+        if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            return; // already waiting for room in the socket's buffer: the writable key writes it
+        }
+        try {
+            if (!writes.flush(socket, (SocketChannel) socket.getChannel())) {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        } catch (CancelledKeyException e) {
+            socket.outQueue.clear();
+        } catch (IOException e) {
+            h.handleIOException.invokeExact(server, key, (WebSocket) socket, e);
         }
     }
 
