@@ -1,6 +1,5 @@
 package io.channels4j;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,7 +60,27 @@ public final class Scope {
         this.server = b.server;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.urlRoute = b.urlRoute;
-        this.attributes = b.changedAttributes == null ? b.attributes : ScopeAttributes.copyOf(b.changedAttributes);
+        this.attributes = b.attributes;
+    }
+
+    /** A copy of {@code base} with other attributes and route: what middleware and routers make. */
+    private Scope(Scope base, ScopeAttributes attributes, UrlRoute urlRoute, String pathRemaining) {
+        this.type = base.type;
+        this.path = base.path;
+        this.rawPath = base.rawPath;
+        this.rootPath = base.rootPath;
+        this.pathRemaining = pathRemaining;
+        this.queryString = base.queryString;
+        this.scheme = base.scheme;
+        this.method = base.method;
+        this.httpVersion = base.httpVersion;
+        this.channel = base.channel;
+        this.headers = base.headers;
+        this.client = base.client;
+        this.server = base.server;
+        this.subprotocols = base.subprotocols;
+        this.urlRoute = urlRoute;
+        this.attributes = attributes;
     }
 
     /**
@@ -233,7 +252,7 @@ public final class Scope {
      * @return the new scope
      */
     public <T> Scope with(ScopeKey<T> key, T value) {
-        return toBuilder().attribute(key.name(), value).build();
+        return with(key.name(), value);
     }
 
     /**
@@ -244,7 +263,8 @@ public final class Scope {
      * @return the new scope
      */
     public Scope with(String name, Object value) {
-        return toBuilder().attribute(name, value).build();
+        Objects.requireNonNull(name, "name");
+        return new Scope(this, attributes.with(name, value), urlRoute, pathRemaining);
     }
 
     /**
@@ -255,7 +275,7 @@ public final class Scope {
      * @return the new scope
      */
     public Scope withUrlRoute(UrlRoute route, String pathRemaining) {
-        return toBuilder().urlRoute(route).pathRemaining(pathRemaining).build();
+        return new Scope(this, attributes, Objects.requireNonNull(route, "route"), pathRemaining);
     }
 
     /**
@@ -324,10 +344,8 @@ public final class Scope {
         private HostPort server;
         private List<String> subprotocols = List.of();
         private UrlRoute urlRoute = UrlRoute.empty();
-        /** The attributes as copied from a scope, kept (shared) until the first change. */
+        /** The attributes: shared with the scope copied from until changed, each change a new copy. */
         private ScopeAttributes attributes = ScopeAttributes.EMPTY;
-        /** The attributes once changed through this builder; null until then. */
-        private Map<String, Object> changedAttributes;
 
         private Builder(String type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -443,14 +461,7 @@ public final class Scope {
          */
         public Builder attribute(String name, Object value) {
             Objects.requireNonNull(name, "name");
-            if (changedAttributes == null) {
-                changedAttributes = new LinkedHashMap<>(attributes);
-            }
-            if (value == null) {
-                changedAttributes.remove(name);
-            } else {
-                changedAttributes.put(name, value);
-            }
+            attributes = attributes.with(name, value);
             return this;
         }
 

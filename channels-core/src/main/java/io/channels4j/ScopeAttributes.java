@@ -2,10 +2,10 @@ package io.channels4j;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,21 +30,40 @@ final class ScopeAttributes extends AbstractMap<String, Object> {
     }
 
     /**
-     * @param attributes names to non-null values, in the order to keep
-     * @return an immutable copy, or {@link #EMPTY}
+     * @param name  the attribute's name
+     * @param value its new value; null removes it
+     * @return a copy with that one change (a new value keeps the attribute's place; a new name
+     *         goes last), or this map when there is nothing to change
      */
-    static ScopeAttributes copyOf(Map<String, Object> attributes) {
-        if (attributes.isEmpty()) {
-            return EMPTY;
+    ScopeAttributes with(String name, Object value) {
+        int i = indexOf(name);
+        if (value == null) {
+            if (i < 0) {
+                return this;
+            }
+            if (keys.length == 1) {
+                return EMPTY;
+            }
+            String[] k = new String[keys.length - 1];
+            Object[] v = new Object[k.length];
+            System.arraycopy(keys, 0, k, 0, i);
+            System.arraycopy(values, 0, v, 0, i);
+            System.arraycopy(keys, i + 1, k, i, k.length - i);
+            System.arraycopy(values, i + 1, v, i, k.length - i);
+            return new ScopeAttributes(k, v);
         }
-        String[] k = new String[attributes.size()];
-        Object[] v = new Object[k.length];
-        int i = 0;
-        for (Map.Entry<String, Object> e : attributes.entrySet()) {
-            k[i] = Objects.requireNonNull(e.getKey(), "attribute name");
-            v[i] = Objects.requireNonNull(e.getValue(), "attribute value");
-            i++;
+        if (i >= 0) {
+            if (values[i] == value) {
+                return this;
+            }
+            Object[] v = values.clone();
+            v[i] = value;
+            return new ScopeAttributes(keys, v); // same names: the key array is shared
         }
+        String[] k = Arrays.copyOf(keys, keys.length + 1);
+        Object[] v = Arrays.copyOf(values, values.length + 1);
+        k[keys.length] = name;
+        v[values.length] = value;
         return new ScopeAttributes(k, v);
     }
 

@@ -299,6 +299,55 @@ class ScopeTest {
     }
 
     @Test
+    void withAndWithUrlRoute_keepEveryOtherField() {
+        Scope original = Scope.builder(Scope.HTTP)
+                .url("/a%20b?q=1")
+                .rootPath("/root")
+                .pathRemaining("b")
+                .scheme("https")
+                .method("PUT")
+                .httpVersion("1.0")
+                .channel("c")
+                .headers(Headers.of("h", "v"))
+                .client(new HostPort("::1", 1))
+                .server(new HostPort("localhost", 2))
+                .subprotocols(List.of("p1", "p2"))
+                .urlRoute(new UrlRoute(List.of(1), Map.of("k", 2)))
+                .attribute("a", "x")
+                .build();
+        UrlRoute route = new UrlRoute(List.of(), Map.of("room", "lobby"));
+
+        Scope with = original.with("b", "y");
+        Scope routed = original.withUrlRoute(route, "rest");
+
+        for (Scope copy : List.of(with, routed)) {
+            assertThat(copy.type()).isEqualTo(Scope.HTTP);
+            assertThat(copy.path()).isEqualTo("/a b");
+            assertThat(copy.rawPath()).isEqualTo("/a%20b");
+            assertThat(copy.rootPath()).isEqualTo("/root");
+            assertThat(copy.queryString()).isEqualTo("q=1");
+            assertThat(copy.scheme()).isEqualTo("https");
+            assertThat(copy.method()).isEqualTo("PUT");
+            assertThat(copy.httpVersion()).isEqualTo("1.0");
+            assertThat(copy.channel()).isEqualTo("c");
+            assertThat(copy.headers()).isEqualTo(original.headers());
+            assertThat(copy.client()).isEqualTo(original.client());
+            assertThat(copy.server()).isEqualTo(original.server());
+            assertThat(copy.subprotocols()).containsExactly("p1", "p2");
+        }
+        assertThat(with.pathRemaining()).isEqualTo("b");
+        assertThat(with.urlRoute()).isEqualTo(original.urlRoute());
+        assertThat(with.attributes()).containsExactly(Map.entry("a", "x"), Map.entry("b", "y"));
+        assertThat(routed.pathRemaining()).isEqualTo("rest");
+        assertThat(routed.urlRoute()).isEqualTo(route);
+        assertThat(routed.attributes()).containsExactly(Map.entry("a", "x"));
+        assertThat(original.with("a", "z").attributes()).containsExactly(Map.entry("a", "z")); // keeps its place
+        assertThat(original.with("a", null).attributes()).isEmpty();
+        assertThat(original.with("missing", null).attributes()).isSameAs(original.attributes());
+        assertThatThrownBy(() -> original.with((String) null, "v")).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void copies_thatLeaveAttributesAlone_shareThem() {
         Scope scope = Scope.websocket("/ws/chat/lobby/").with("session", "s").with("user", "u");
 
