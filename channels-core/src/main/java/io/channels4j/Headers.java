@@ -143,13 +143,16 @@ public final class Headers {
      * @return the values; empty if absent
      */
     public List<String> getAll(String name) {
-        List<String> values = new ArrayList<>(2);
+        List<String> values = null;
         for (Field f : fields) {
             if (f.is(name)) {
+                if (values == null) {
+                    values = new ArrayList<>(2);
+                }
                 values.add(f.value());
             }
         }
-        return Collections.unmodifiableList(values);
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     /**

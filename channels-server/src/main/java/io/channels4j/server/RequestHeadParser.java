@@ -3,10 +3,8 @@ package io.channels4j.server;
 import io.channels4j.Headers;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Parses an HTTP/1.x request head from bytes, strictly: request line
@@ -17,9 +15,6 @@ import java.util.regex.Pattern;
  * HTTP/2 prefaces. Stateless and thread-safe.
  */
 final class RequestHeadParser {
-
-    /** Compiled once: {@code String.split} with this pattern compiled it again for every request. */
-    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
 
     static final int MAX_TARGET = 8 * 1024;
     static final int MAX_FIELDS = 100;
@@ -61,7 +56,7 @@ final class RequestHeadParser {
             byte[] head = new byte[i - start];
             buffer.get(start, head);
             buffer.position(terminatorEnd);
-            return parseHead(new String(head, StandardCharsets.ISO_8859_1));
+            return parseHead(head);
         }
         if (buffer.limit() - start > maxHead) {
             throw new BadRequestException(431, "request head larger than " + maxHead + " bytes");
@@ -84,91 +79,140 @@ final class RequestHeadParser {
         }
     }
 
-    private static RequestHead parseHead(String head) throws BadRequestException {
-        String[] lines = LINE_BREAK.split(head, -1);
-        if (lines.length > 0 && lines[lines.length - 1].endsWith("\r")) {
-            lines[lines.length - 1] = lines[lines.length - 1].substring(0, lines[lines.length - 1].length() - 1);
-        }
-        String requestLine = lines[0];
-        int sp1 = requestLine.indexOf(' ');
-        int sp2 = requestLine.lastIndexOf(' ');
+    /**
+     * Parses a head (without its terminating empty line) straight from its bytes: strings are made
+     * only for what is kept (method, target, each value), and header names, and the values of
+     * headers that repeat across clients, come from the scope's string cache, lower-cased, without
+     * making a string when the cache holds them ({@link ScopeFactory#STRINGS}).
+     */
+    private static RequestHead parseHead(byte[] head) throws BadRequestException {
+        int lineEnd = lineEnd(head, 0);
+        int requestLineEnd = withoutCr(head, 0, lineEnd);
+        int sp1 = indexOf(head, (byte) ' ', 0, requestLineEnd);
+        int sp2 = lastIndexOf(head, (byte) ' ', 0, requestLineEnd);
         if (sp1 <= 0 || sp2 <= sp1) {
             throw new BadRequestException(400, "malformed request line");
         }
-        String method = requestLine.substring(0, sp1);
-        String target = requestLine.substring(sp1 + 1, sp2);
-        String version = requestLine.substring(sp2 + 1);
-        for (int i = 0; i < method.length(); i++) {
-            if (!isTokenChar((byte) method.charAt(i))) {
+        for (int i = 0; i < sp1; i++) {
+            if (!isTokenChar(head[i])) {
                 throw new BadRequestException(400, "malformed method");
             }
         }
+        String method = ScopeFactory.STRINGS.dedup(head, 0, sp1, false);
+        String version = StringCache.string(head, sp2 + 1, requestLineEnd, false);
         if (version.equals("HTTP/2.0") || version.equals("HTTP/2")) {
             throw new BadRequestException(505, "HTTP/2 is not supported on this port");
         }
         if (!version.startsWith("HTTP/1.")) {
             throw new BadRequestException(version.startsWith("HTTP/") ? 505 : 400, "unsupported protocol " + version);
         }
-        String httpVersion = version.substring(5);
-        if (!httpVersion.equals("1.1") && !httpVersion.equals("1.0")) {
+        String httpVersion = version.endsWith("1.1") ? "1.1" : version.endsWith("1.0") ? "1.0" : null;
+        if (httpVersion == null || version.length() != 8) {
             throw new BadRequestException(505, "unsupported HTTP version " + version);
         }
-        if (target.length() > MAX_TARGET) {
+        int targetLength = sp2 - sp1 - 1;
+        if (targetLength > MAX_TARGET) {
             throw new BadRequestException(414, "request target longer than " + MAX_TARGET);
         }
-        if (target.isEmpty() || (target.charAt(0) != '/' && !(target.equals("*") && method.equals("OPTIONS")))) {
+        boolean asterisk = targetLength == 1 && head[sp1 + 1] == '*' && sp1 == 7 && startsWith(head, "OPTIONS");
+        if (targetLength == 0 || (head[sp1 + 1] != '/' && !asterisk)) {
             throw new BadRequestException(400, "request target must start with /");
         }
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
+        for (int i = sp1 + 1; i < sp2; i++) {
+            int c = head[i] & 0xff;
             if (c <= 0x20 || c >= 0x7f) {
                 throw new BadRequestException(400, "invalid byte in request target");
             }
         }
-        if (lines.length - 1 > MAX_FIELDS) {
+        String target = StringCache.string(head, sp1 + 1, sp2, false);
+
+        int lines = 0;
+        for (int i = lineEnd; i < head.length; i = lineEnd(head, i + 1)) {
+            lines++;
+        }
+        if (lines > MAX_FIELDS) {
             throw new BadRequestException(431, "more than " + MAX_FIELDS + " header fields");
         }
-        List<Headers.Field> fields = new ArrayList<>(lines.length - 1);
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty()) {
+        List<Headers.Field> fields = new ArrayList<>(lines);
+        for (int start = lineEnd + 1; start <= head.length; start = lineEnd + 1) {
+            lineEnd = lineEnd(head, start);
+            int end = withoutCr(head, start, lineEnd);
+            if (end == start) {
                 continue;
             }
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+            if (head[start] == ' ' || head[start] == '\t') {
                 throw new BadRequestException(400, "obsolete header line folding");
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
+            int colon = indexOf(head, (byte) ':', start, end);
+            if (colon <= start) {
                 throw new BadRequestException(400, "malformed header field");
             }
-            String name = line.substring(0, colon);
-            for (int j = 0; j < name.length(); j++) {
-                if (!isTokenChar((byte) name.charAt(j))) {
+            for (int i = start; i < colon; i++) {
+                if (!isTokenChar(head[i])) {
                     throw new BadRequestException(400, "invalid character in header name");
                 }
             }
-            String value = trimSpaceAndTab(line.substring(colon + 1));
-            for (int j = 0; j < value.length(); j++) {
-                if (!isFieldValueChar(value.charAt(j))) {
+            String name = ScopeFactory.STRINGS.dedup(head, start, colon, true);
+            int valueStart = colon + 1;
+            int valueEnd = end;
+            while (valueStart < valueEnd && (head[valueStart] == ' ' || head[valueStart] == '\t')) {
+                valueStart++;
+            }
+            while (valueEnd > valueStart && (head[valueEnd - 1] == ' ' || head[valueEnd - 1] == '\t')) {
+                valueEnd--;
+            }
+            for (int i = valueStart; i < valueEnd; i++) {
+                if (!isFieldValueChar((char) (head[i] & 0xff))) {
                     throw new BadRequestException(400, "invalid character in header " + name);
                 }
             }
+            String value = ScopeFactory.REPEATING.contains(name)
+                    ? ScopeFactory.STRINGS.dedup(head, valueStart, valueEnd, false)
+                    : StringCache.string(head, valueStart, valueEnd, false);
             fields.add(new Headers.Field(name, value));
         }
         return new RequestHead(method, target, httpVersion, Headers.of(fields));
     }
 
-    /** Trims only SP and HTAB (RFC 9110 OWS): other control bytes must stay, to be rejected. */
-    private static String trimSpaceAndTab(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
-            start++;
+    /** @return the index of the next LF at or after {@code from}, or the end of the head */
+    private static int lineEnd(byte[] head, int from) {
+        int i = from;
+        while (i < head.length && head[i] != '\n') {
+            i++;
         }
-        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
-            end--;
+        return i;
+    }
+
+    /** @return {@code end}, less one if the line ends with CR (CRLF line ends) */
+    private static int withoutCr(byte[] head, int start, int end) {
+        return end > start && head[end - 1] == '\r' ? end - 1 : end;
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
         }
-        return value.substring(start, end);
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] bytes, String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (bytes[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 9110 tchar. */

@@ -32,10 +32,10 @@ final class ScopeFactory {
      * queries and other values stay out: they may carry tokens, which a cache slot would keep
      * after the connection ends.
      */
-    private static final StringCache STRINGS = new StringCache(1024);
+    static final StringCache STRINGS = new StringCache(1024);
 
     /** Headers whose values are the same for many clients of one site and never secret. */
-    private static final Set<String> REPEATING = Set.of("host", "origin", "user-agent", "accept", "accept-encoding",
+    static final Set<String> REPEATING = Set.of("host", "origin", "user-agent", "accept", "accept-encoding",
             "accept-language", "upgrade", "connection", "cache-control", "pragma", "sec-websocket-version",
             "sec-websocket-extensions", "sec-websocket-protocol", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
             "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto", "x-forwarded-port");
@@ -163,16 +163,27 @@ final class ScopeFactory {
      * of {@link #REPEATING} headers, share one instance across connections.
      */
     static Headers scopeHeaders(Headers raw) {
-        List<Headers.Field> fields = new ArrayList<>(raw.size());
-        for (Headers.Field field : raw.fields()) {
-            if (field.name().indexOf('_') >= 0) {
-                continue;
+        // the parser hands over names lower-cased and shared, and repeating values shared: then nothing changes
+        // here and the request's own headers are the scope's, with no copy
+        List<Headers.Field> fields = null;
+        List<Headers.Field> given = raw.fields();
+        for (int i = 0; i < given.size(); i++) {
+            Headers.Field field = given.get(i);
+            Headers.Field kept = null;
+            if (field.name().indexOf('_') < 0) {
+                String name = STRINGS.dedup(field.name().toLowerCase(Locale.ROOT));
+                String value = REPEATING.contains(name) ? STRINGS.dedup(field.value()) : field.value();
+                kept = name == field.name() && value == field.value() ? field : new Headers.Field(name, value);
             }
-            String name = STRINGS.dedup(field.name().toLowerCase(Locale.ROOT));
-            String value = REPEATING.contains(name) ? STRINGS.dedup(field.value()) : field.value();
-            fields.add(new Headers.Field(name, value));
+            if (fields == null && kept != field) {
+                fields = new ArrayList<>(given.size());
+                fields.addAll(given.subList(0, i));
+            }
+            if (fields != null && kept != null) {
+                fields.add(kept);
+            }
         }
-        return Headers.of(fields);
+        return fields == null ? raw : Headers.of(fields);
     }
 
     /**

@@ -47,4 +47,63 @@ final class StringCache {
         slots[i] = s;
         return s;
     }
+
+    /**
+     * {@link #dedup(String)} for ISO-8859-1 bytes, without making a string when the cached one
+     * matches.
+     *
+     * @param bytes     the bytes
+     * @param from      the first byte
+     * @param to        one past the last byte
+     * @param lowerCase whether to map {@code A-Z} to {@code a-z} (header names)
+     * @return an equal string: the cached instance when there is one, else a new one (now cached)
+     */
+    String dedup(byte[] bytes, int from, int to, boolean lowerCase) {
+        int length = to - from;
+        if (length > MAX_LENGTH) {
+            return string(bytes, from, to, lowerCase);
+        }
+        int h = 0;
+        for (int k = from; k < to; k++) {
+            h = 31 * h + (lowerCase ? lower(bytes[k]) : bytes[k] & 0xff); // String.hashCode of the result
+        }
+        int i = (h ^ (h >>> 16)) & mask;
+        String cached = slots[i];
+        if (cached != null && cached.length() == length && matches(cached, bytes, from, lowerCase)) {
+            return cached;
+        }
+        String s = string(bytes, from, to, lowerCase);
+        slots[i] = s;
+        return s;
+    }
+
+    private static boolean matches(String cached, byte[] bytes, int from, boolean lowerCase) {
+        for (int k = 0; k < cached.length(); k++) {
+            int b = lowerCase ? lower(bytes[from + k]) : bytes[from + k] & 0xff;
+            if (cached.charAt(k) != b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b & 0xff;
+    }
+
+    /** @return the bytes as an ISO-8859-1 string, lower-cased if asked */
+    static String string(byte[] bytes, int from, int to, boolean lowerCase) {
+        if (lowerCase) {
+            for (int k = from; k < to; k++) {
+                if (bytes[k] >= 'A' && bytes[k] <= 'Z') {
+                    byte[] lowered = java.util.Arrays.copyOfRange(bytes, from, to);
+                    for (int j = k - from; j < lowered.length; j++) {
+                        lowered[j] = (byte) lower(lowered[j]);
+                    }
+                    return new String(lowered, java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+        }
+        return new String(bytes, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
 }

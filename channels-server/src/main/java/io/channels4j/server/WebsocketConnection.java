@@ -355,10 +355,18 @@ final class WebsocketConnection extends ServerConnection {
 
     /** @return the offered subprotocols of a handshake's header values */
     static List<String> parseSubprotocols(List<String> values) {
-        return values.stream()
-                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
+        if (values.isEmpty()) {
+            return List.of(); // most clients offer none: no stream pipeline per connection
+        }
+        List<String> offered = new java.util.ArrayList<>();
+        for (String value : values) {
+            for (String token : value.split(",")) {
+                String trimmed = token.trim();
+                if (!trimmed.isEmpty()) {
+                    offered.add(trimmed);
+                }
+            }
+        }
+        return List.copyOf(offered);
     }
 }

@@ -35,4 +35,18 @@ class ScopeHeadersTest {
         // a cache slot would keep a session token after its connection ended
         assertThat(two.get("cookie")).isEqualTo(one.get("cookie")).isNotSameAs(one.get("cookie"));
     }
+
+    @Test
+    void headersAsTheParserHandsThemOver_areTheScopesAsTheyAre() throws Exception {
+        java.nio.ByteBuffer request = java.nio.ByteBuffer.wrap(("GET /ws/ HTTP/1.1\r\nHost: example.com\r\n"
+                + "Origin: https://example.com\r\nCookie: sessionid=a\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Headers parsed = RequestHeadParser.parse(request, 8192).headers();
+
+        Headers scope = ScopeFactory.scopeHeaders(parsed);
+
+        assertThat(scope).isSameAs(parsed); // nothing to lower-case, share or drop: no copy per connection
+        assertThat(scope.fields()).extracting(Headers.Field::name).containsExactly("host", "origin", "cookie");
+        assertThat(scope.get("origin")).isEqualTo("https://example.com");
+    }
 }

@@ -41,6 +41,35 @@ class StringCacheTest {
         assertThat(cache.dedup(null)).isNull();
     }
 
+    private static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void bytes_shareTheSlotsOfEqualStrings_lowerCasedWhenAsked() {
+        byte[] head = latin1("GET / HTTP/1.1\r\nSec-WebSocket-Key: x");
+        String name = cache.dedup(head, 16, 33, true);
+
+        assertThat(name).isEqualTo("sec-websocket-key");
+        assertThat(cache.dedup(latin1("sec-WEBSOCKET-key"), 0, 17, true)).isSameAs(name);
+        assertThat(cache.dedup(new String("sec-websocket-key"))).isSameAs(name);
+        assertThat(cache.dedup(latin1("Sec-WebSocket-Key"), 0, 17, false)).isEqualTo("Sec-WebSocket-Key");
+    }
+
+    @Test
+    void bytes_keepLatin1AndCollisions_right() {
+        String caf = cache.dedup(latin1("Caf\u00e9"), 0, 4, true);
+        assertThat(caf).isEqualTo("caf\u00e9");
+        assertThat(cache.dedup(latin1("caf\u00e9"), 0, 4, false)).isSameAs(caf);
+        // "Aa" and "BB" share a hash code: the slot holds the last, and each call still returns its own text
+        assertThat(cache.dedup(latin1("Aa"), 0, 2, false)).isEqualTo("Aa");
+        assertThat(cache.dedup(latin1("BB"), 0, 2, false)).isEqualTo("BB");
+        assertThat(cache.dedup(latin1("Aa"), 0, 2, false)).isEqualTo("Aa");
+        String longer = "x".repeat(StringCache.MAX_LENGTH + 1);
+        String first = cache.dedup(latin1(longer), 0, longer.length(), false);
+        assertThat(cache.dedup(latin1(longer), 0, longer.length(), false)).isEqualTo(longer).isNotSameAs(first);
+    }
+
     @Test
     void size_mustBeAPowerOfTwo() {
         assertThatThrownBy(() -> new StringCache(100)).isInstanceOf(IllegalArgumentException.class)
