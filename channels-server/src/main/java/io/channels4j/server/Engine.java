@@ -5,7 +5,6 @@ import io.channels4j.Scope;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -245,9 +244,19 @@ final class Engine extends WebSocketServer {
         return connections;
     }
 
-    void accessLog(String host, String request, Integer status, Long length) {
+    /**
+     * Logs one access line when an access log is configured; builds nothing otherwise.
+     *
+     * @param client the client, or null
+     * @param verb   the method, or {@code WSCONNECTING}, {@code WSCONNECT}, ...
+     * @param path   the raw path
+     * @param query  the raw query string, empty for none
+     * @param status the HTTP status, negative for none
+     * @param length the body length, negative for none
+     */
+    void accessLog(HostPort client, String verb, String path, String query, int status, long length) {
         if (settings.accessLog() != null) {
-            settings.accessLog().accept(AccessLogFormat.line(host, LocalDateTime.now(), request, status, length));
+            settings.accessLog().accept(AccessLogFormat.line(client, verb, path, query, status, length));
         }
     }
 

@@ -149,8 +149,7 @@ final class HttpConnection extends ServerConnection {
         synchronized (this) {
             size = bytesSent;
         }
-        engine.accessLog(clientForLog(), scope.method() + " " + scope.rawPath()
-                + (scope.queryString().isEmpty() ? "" : "?" + scope.queryString()), status, size);
+        engine.accessLog(scope.client(), scope.method(), scope.rawPath(), scope.queryString(), status, size);
         socket.close(); // flushes what is queued, then closes
     }
 
@@ -237,7 +236,7 @@ final class HttpConnection extends ServerConnection {
             }
             byte[] response = HttpResponses.simple(code, text, engine.settings().serverName(), "HEAD".equals(scope.method()));
             long bodyLength = "HEAD".equals(scope.method()) ? 0 : (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            engine.accessLog(clientForLog(), scope.method() + " " + scope.rawPath(), code, bodyLength);
+            engine.accessLog(scope.client(), scope.method(), scope.rawPath(), "", code, bodyLength);
             writeRaw(response);
             socket.close();
         } else {

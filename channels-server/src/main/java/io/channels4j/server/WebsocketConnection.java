@@ -71,7 +71,7 @@ final class WebsocketConnection extends ServerConnection {
 
     /** Hands the connect event to the application; decoder thread. */
     void start() {
-        engine.accessLog(clientForLog(), "WSCONNECTING " + scope.rawPath(), null, null);
+        engine.accessLog(scope.client(), "WSCONNECTING", scope.rawPath(), "", -1, -1);
         inbox.put(Events.websocketConnect());
         startApplication();
     }
@@ -105,7 +105,7 @@ final class WebsocketConnection extends ServerConnection {
             return;
         }
         if (previous == State.OPEN || previous == State.CLOSING && draft.mode() == ServerDraft.Mode.WEBSOCKET) {
-            engine.accessLog(clientForLog(), "WSDISCONNECT " + scope.rawPath(), null, null);
+            engine.accessLog(scope.client(), "WSDISCONNECT", scope.rawPath(), "", -1, -1);
         }
         int reported = code;
         if (code == CloseFrame.ABNORMAL_CLOSE && peerCloseCode != 0) {
@@ -159,7 +159,7 @@ final class WebsocketConnection extends ServerConnection {
                 return;
             }
             if (writeRaw(response)) {
-                engine.accessLog(clientForLog(), "WSCONNECT " + scope.rawPath(), null, null);
+                engine.accessLog(scope.client(), "WSCONNECT", scope.rawPath(), "", -1, -1);
             }
             draft.switchToWebsocket(socket); // after the 101: frames the client sent early follow it
         }
@@ -252,7 +252,7 @@ final class WebsocketConnection extends ServerConnection {
     private void close(int code, String reason) {
         synchronized (sendLock) {
             if (state.compareAndSet(State.CONNECTING, State.CLOSING)) {
-                engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
+                engine.accessLog(scope.client(), "WSREJECT", scope.rawPath(), "", -1, -1);
                 writeRaw(HttpResponses.simple(403, "Forbidden", engine.settings().serverName(), false));
                 socket.close();
                 return;
@@ -291,7 +291,7 @@ final class WebsocketConnection extends ServerConnection {
                     if (!state.compareAndSet(State.CONNECTING, State.CLOSING)) {
                         return;
                     }
-                    engine.accessLog(clientForLog(), "WSREJECT " + scope.rawPath(), null, null);
+                    engine.accessLog(scope.client(), "WSREJECT", scope.rawPath(), "", -1, -1);
                     int status = failure == null ? 403 : failure instanceof NoRouteFoundException ? 404 : 500;
                     writeRaw(HttpResponses.simple(status, HttpResponses.reason(status), engine.settings().serverName(), false));
                     socket.close();
