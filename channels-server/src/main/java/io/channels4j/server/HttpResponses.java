@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 
 /** Writes HTTP/1.1 response heads and the server's own small error responses. Thread-safe. */
@@ -44,27 +45,77 @@ final class HttpResponses {
      * @throws IllegalArgumentException if a header name or value holds bytes that cannot be sent
      */
     static byte[] head(int status, Headers headers, String serverName, String... extra) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        // two passes, validating and sizing, then writing: the head is made once, as the bytes sent
+        String code = status >= 100 && status <= 999 ? null : Integer.toString(status);
+        String reason = reason(status);
+        int size = "HTTP/1.1 ".length() + (code == null ? 3 : code.length()) + 1 + reason.length() + 2 + 2;
         boolean hasServer = false;
-        for (Headers.Field field : headers.fields()) {
-            // The server owns the connection and the framing: one request per connection,
-            // bodies delimited by Content-Length or by the close.
-            if (field.is("connection") || field.is("transfer-encoding")) {
+        List<Headers.Field> fields = headers.fields();
+        for (Headers.Field field : fields) {
+            if (skipped(field)) {
                 continue;
             }
             checkHeader(field.name(), field.value());
             hasServer |= field.is("server");
-            sb.append(field.name()).append(": ").append(field.value()).append("\r\n");
+            size += field.name().length() + 2 + field.value().length() + 2;
         }
-        if (!hasServer && serverName != null) {
-            sb.append("Server: ").append(serverName).append("\r\n");
+        boolean addServer = !hasServer && serverName != null;
+        if (addServer) {
+            size += "Server: ".length() + serverName.length() + 2;
         }
         for (int i = 0; i + 1 < extra.length; i += 2) {
-            sb.append(extra[i]).append(": ").append(extra[i + 1]).append("\r\n");
+            size += extra[i].length() + 2 + extra[i + 1].length() + 2;
         }
-        sb.append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[size];
+        int at = put(out, 0, "HTTP/1.1 ");
+        if (code == null) {
+            out[at++] = (byte) ('0' + status / 100);
+            out[at++] = (byte) ('0' + status / 10 % 10);
+            out[at++] = (byte) ('0' + status % 10);
+        } else {
+            at = put(out, at, code);
+        }
+        out[at++] = ' ';
+        at = crlf(out, put(out, at, reason));
+        for (Headers.Field field : fields) {
+            if (!skipped(field)) {
+                at = field(out, at, field.name(), field.value());
+            }
+        }
+        if (addServer) {
+            at = field(out, at, "Server", serverName);
+        }
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            at = field(out, at, extra[i], extra[i + 1]);
+        }
+        crlf(out, at);
+        return out;
+    }
+
+    /** The server owns the connection and the framing: one request per connection, bodies delimited by length or close. */
+    private static boolean skipped(Headers.Field field) {
+        return field.is("connection") || field.is("transfer-encoding");
+    }
+
+    private static int field(byte[] out, int at, String name, String value) {
+        at = put(out, at, name);
+        out[at++] = ':';
+        out[at++] = ' ';
+        return crlf(out, put(out, at, value));
+    }
+
+    private static int crlf(byte[] out, int at) {
+        out[at] = '\r';
+        out[at + 1] = '\n';
+        return at + 2;
+    }
+
+    /** Writes ISO-8859-1 characters (checked by {@link #checkHeader}, or the server's own). */
+    private static int put(byte[] out, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out[at++] = (byte) s.charAt(i);
+        }
+        return at;
     }
 
     private static void checkHeader(String name, String value) {

@@ -8,7 +8,6 @@ import io.channels4j.routing.NoRouteFoundException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
 final class WebsocketConnection extends ServerConnection {
 
     private static final Logger log = LoggerFactory.getLogger(WebsocketConnection.class);
-    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private enum State { CONNECTING, OPEN, CLOSING, CLOSED }
 
@@ -167,9 +165,9 @@ final class WebsocketConnection extends ServerConnection {
 
     /** The Sec-WebSocket-Accept value; called once, under {@link #sendLock}, and forgets the key. */
     private String acceptKey() {
-        byte[] digest = Sha1.digest((secWebsocketKey + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1));
+        String accept = Sha1.websocketAccept(secWebsocketKey);
         secWebsocketKey = null;
-        return Base64.getEncoder().encodeToString(digest);
+        return accept;
     }
 
     private void sendData(Message message) {

@@ -22,4 +22,25 @@ class Sha1Test {
         accept("x3JJHMbDL1EzLkh9GBhXDw==");
         assertThat(accept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
+
+    @Test
+    void websocketAccept_isRfc6455s_alsoFromManyThreadsAtOnce() throws Exception {
+        assertThat(Sha1.websocketAccept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.Queue<String> wrong = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(Thread.ofPlatform().name("sha1-" + t).start(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    String key = Base64.getEncoder().encodeToString(("key " + i).getBytes(StandardCharsets.US_ASCII));
+                    if (!Sha1.websocketAccept(key).equals(accept(key))) {
+                        wrong.add(key);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong).isEmpty();
+    }
 }
