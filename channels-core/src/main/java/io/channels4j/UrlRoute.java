@@ -122,6 +122,12 @@ public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
      * @return the merged route
      */
     public UrlRoute merge(UrlRoute inner) {
+        if (inner.args.isEmpty() && inner.kwargs.isEmpty()) {
+            return this;
+        }
+        if (args.isEmpty() && kwargs.isEmpty()) {
+            return inner; // the common case: a top-level router's first capture
+        }
         List<Object> a = new ArrayList<>(args);
         a.addAll(inner.args);
         Map<String, Object> k = new LinkedHashMap<>(kwargs);

@@ -44,8 +44,9 @@ final class RegexPattern implements RoutePattern {
             return null;
         }
         List<String> names = regex.groupNames();
-        List<Object> args = new ArrayList<>();
-        Map<String, Object> kwargs = new LinkedHashMap<>();
+        // sized for what routes capture; a named pattern has no positional captures
+        List<Object> args = named ? List.of() : new ArrayList<>(names.size());
+        Map<String, Object> kwargs = named ? new LinkedHashMap<>(4) : Map.of();
         for (int i = 0; i < names.size(); i++) {
             String value = m.group(i + 1);
             if (!named) {

@@ -1,8 +1,6 @@
 package io.channels4j.routing;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +13,9 @@ import java.util.Map;
  */
 record RouteMatch(String remaining, List<Object> args, Map<String, Object> kwargs) {
 
+    /** Wraps, without copying, collections that the pattern made for this match and does not keep. */
     RouteMatch {
-        args = Collections.unmodifiableList(new ArrayList<>(args));
-        kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
+        args = Collections.unmodifiableList(args);
+        kwargs = Collections.unmodifiableMap(kwargs);
     }
 }
