@@ -54,12 +54,16 @@ public final class Events {
     /** Close code: try again later (server overloaded). */
     public static final int CLOSE_TRY_AGAIN_LATER = 1013;
 
+    /** Events that carry nothing but their type are immutable and equal: one instance each. */
+    private static final Message CONNECT = Message.of(Message.TYPE, WEBSOCKET_CONNECT);
+    private static final Message PLAIN_ACCEPT = Message.builder(WEBSOCKET_ACCEPT).build();
+
     private Events() {
     }
 
-    /** @return a {@code websocket.connect} event */
+    /** @return a {@code websocket.connect} event (one shared instance: messages are immutable) */
     public static Message websocketConnect() {
-        return Message.of(Message.TYPE, WEBSOCKET_CONNECT);
+        return CONNECT;
     }
 
     /**
@@ -70,6 +74,9 @@ public final class Events {
      * @return the event
      */
     public static Message websocketAccept(String subprotocol, Headers headers) {
+        if (subprotocol == null && (headers == null || headers.isEmpty())) {
+            return PLAIN_ACCEPT;
+        }
         Message.Builder b = Message.builder(WEBSOCKET_ACCEPT).putIfNotNull("subprotocol", subprotocol);
         if (headers != null && !headers.isEmpty()) {
             b.put("headers", headers.toPairs());

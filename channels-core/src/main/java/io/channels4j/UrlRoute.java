@@ -23,6 +23,7 @@ import java.util.UUID;
  */
 public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
 
+    private static final Class<?> SINGLETON_MAP = Collections.singletonMap("", "").getClass();
     private static final UrlRoute EMPTY = new UrlRoute(List.of(), Map.of());
 
     /**
@@ -44,6 +45,9 @@ public record UrlRoute(List<Object> args, Map<String, Object> kwargs) {
     private static Map<String, Object> compact(Map<String, Object> kwargs) {
         if (kwargs.isEmpty()) {
             return Collections.emptyMap();
+        }
+        if (kwargs.getClass() == SINGLETON_MAP) {
+            return kwargs; // immutable already, and as small as it gets: what a one-name route captures
         }
         if (kwargs.size() == 1) {
             Map.Entry<String, Object> only = kwargs.entrySet().iterator().next();

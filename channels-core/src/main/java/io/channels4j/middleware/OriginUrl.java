@@ -200,8 +200,17 @@ final class OriginUrl {
     }
 
     /** Python's {@code _checknetloc}: no characters that NFKC turns into URL delimiters. */
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkNetloc(String netloc) {
-        if (netloc.isEmpty() || netloc.chars().allMatch(c -> c < 0x80)) {
+        if (netloc.isEmpty() || isAscii(netloc)) {
             return;
         }
         String n = netloc.replace("@", "").replace(":", "").replace("#", "").replace("?", "");

@@ -109,6 +109,13 @@ public class OriginValidator implements Delegating {
         return allowedOrigins;
     }
 
+    /** The verdict on one Origin value: kept for the next handshake, which nearly always sends the same. */
+    private record Verdict(String origin, boolean allowed) {
+    }
+
+    /** The last single Origin value checked; replaced whole, read racily (immutable). */
+    private volatile Verdict lastVerdict;
+
     /** Runs in place of the wrapped application for a handshake whose origin is not allowed. */
     private static final Application DENIER = (scope, receive, send) -> deny(receive, send);
 
@@ -161,8 +168,20 @@ public class OriginValidator implements Delegating {
      * {@code origin} field counts, and any field that cannot be parsed fails the check.
      */
     private boolean isAllowed(Headers headers) {
+        List<String> values = headers.getAll("origin");
+        if (values.size() == 1) {
+            // the verdict is a function of the value alone, and the pages of one site all send the same one
+            String origin = values.get(0);
+            Verdict seen = lastVerdict;
+            if (seen != null && seen.origin().equals(origin)) {
+                return seen.allowed();
+            }
+            boolean allowed = isValidOrigin(origin);
+            lastVerdict = new Verdict(origin, allowed);
+            return allowed;
+        }
         OriginUrl parsed = null;
-        for (String value : headers.getAll("origin")) {
+        for (String value : values) {
             try {
                 parsed = OriginUrl.parse(value);
             } catch (IllegalArgumentException e) {

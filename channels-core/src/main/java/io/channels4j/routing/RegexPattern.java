@@ -1,6 +1,7 @@
 package io.channels4j.routing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,16 @@ final class RegexPattern implements RoutePattern {
             return null;
         }
         List<String> names = regex.groupNames();
+        if (named && names.size() == 1) {
+            // the common route, one named group (the tutorial's room_name): the smallest immutable map
+            String value = m.group(1);
+            Map<String, Object> kwargs = names.get(0) != null && value != null
+                    ? Collections.singletonMap(names.get(0), value) : Collections.emptyMap();
+            return new RouteMatch(path.substring(m.end()), Collections.emptyList(), kwargs);
+        }
         // sized for what routes capture; a named pattern has no positional captures
-        List<Object> args = named ? List.of() : new ArrayList<>(names.size());
-        Map<String, Object> kwargs = named ? new LinkedHashMap<>(4) : Map.of();
+        List<Object> args = named ? Collections.emptyList() : new ArrayList<>(names.size());
+        Map<String, Object> kwargs = named ? new LinkedHashMap<>(4) : Collections.emptyMap();
         for (int i = 0; i < names.size(); i++) {
             String value = m.group(i + 1);
             if (!named) {

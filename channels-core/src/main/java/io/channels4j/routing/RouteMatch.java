@@ -1,6 +1,5 @@
 package io.channels4j.routing;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +12,10 @@ import java.util.Map;
  */
 record RouteMatch(String remaining, List<Object> args, Map<String, Object> kwargs) {
 
-    /** Wraps, without copying, collections that the pattern made for this match and does not keep. */
+    /**
+     * Takes, as they are, collections that the pattern made for this match and does not keep: no
+     * one changes them afterwards ({@link io.channels4j.UrlRoute} copies or keeps them immutable).
+     */
     RouteMatch {
-        args = Collections.unmodifiableList(args);
-        kwargs = Collections.unmodifiableMap(kwargs);
     }
 }

@@ -236,6 +236,21 @@ class OriginValidatorTest {
     }
 
     @Test
+    void oneValidator_judgesEachHandshakesOwnOrigin_whatEverCameBefore() {
+        // the last verdict is kept for the next handshake with the same origin, and only for that one
+        OriginValidator validator = new OriginValidator(ECHO, List.of("http://good.example"));
+
+        assertThat(connects(validator, "http://good.example")).isTrue();
+        assertThat(connects(validator, "http://good.example")).isTrue();
+        assertThat(connects(validator, "http://evil.example")).isFalse();
+        assertThat(connects(validator, "http://evil.example")).isFalse();
+        assertThat(connects(validator, "http://good.example")).isTrue();
+        assertThat(connects(validator, "http://evil.example", "http://good.example")).isTrue();
+        assertThat(connects(validator, "http://good.example", "http://evil.example")).isFalse();
+        assertThat(connects(validator)).isFalse();
+    }
+
+    @Test
     void theLastOriginHeaderCounts_andAnUnparseableOneRefuses() {
         Application application = new OriginValidator(ECHO, List.of("good.example"));
 
