@@ -22,14 +22,29 @@ import java.util.Set;
 final class InMemoryGroups {
 
     private final Map<String, Map<String, Instant>> members = new HashMap<>();
-    private final Map<String, Set<String>> groupsOf = new HashMap<>();
+    /**
+     * Channel to its groups: the group's name itself while the channel is in one group (nearly
+     * always: one room per connection), a {@code Set<String>} from the second on. A set per
+     * channel would be about 170 bytes for every connection.
+     */
+    private final Map<String, Object> groupsOf = new HashMap<>();
     /** Labels of memberships ({@link GroupIntrospection}): group to channel to label. */
     private final Map<String, Map<String, String>> labels = new HashMap<>();
 
     /** Adds or refreshes a membership. */
     synchronized void add(String group, String channel, Instant expiresAt) {
         members.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(channel, expiresAt);
-        groupsOf.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(group);
+        Object groups = groupsOf.putIfAbsent(channel, group);
+        if (groups instanceof String only && !only.equals(group)) {
+            Set<String> several = new LinkedHashSet<>(4);
+            several.add(only);
+            several.add(group);
+            groupsOf.put(channel, several);
+        } else if (groups instanceof Set<?> several) {
+            @SuppressWarnings("unchecked")
+            Set<String> names = (Set<String>) several;
+            names.add(group);
+        }
     }
 
     /** Adds or refreshes a membership and sets its label. */
@@ -90,11 +105,13 @@ final class InMemoryGroups {
 
     /** Removes a channel from every group. */
     synchronized void removeEverywhere(String channel) {
-        Set<String> groups = groupsOf.remove(channel);
+        Object groups = groupsOf.remove(channel);
         if (groups == null) {
             return;
         }
-        for (String group : groups) {
+        @SuppressWarnings("unchecked")
+        Iterable<String> names = groups instanceof String only ? List.of(only) : (Set<String>) groups;
+        for (String group : names) {
             unlabel(group, channel);
             Map<String, Instant> channels = members.get(group);
             if (channels != null) {
@@ -127,10 +144,14 @@ final class InMemoryGroups {
 
     private void unindex(String channel, String group) {
         unlabel(group, channel);
-        Set<String> groups = groupsOf.get(channel);
-        if (groups != null) {
-            groups.remove(group);
-            if (groups.isEmpty()) {
+        Object groups = groupsOf.get(channel);
+        if (groups instanceof String only) {
+            if (only.equals(group)) {
+                groupsOf.remove(channel);
+            }
+        } else if (groups instanceof Set<?> several) {
+            several.remove(group);
+            if (several.isEmpty()) {
                 groupsOf.remove(channel);
             }
         }
