@@ -47,7 +47,8 @@ final class AccessLogFormat {
     /** {@link #line(HostPort, String, String, String, int, long)} at a given second and zone. */
     static String line(HostPort client, long epochSecond, ZoneId zone, String verb, String path, String query,
             int status, long length) {
-        StringBuilder b = new StringBuilder(64 + path.length() + query.length());
+        // room for the longest client, stamp and status: the line is built without growing
+        StringBuilder b = new StringBuilder(96 + verb.length() + path.length() + query.length());
         if (client == null) {
             b.append('-');
         } else if (client.host().indexOf(':') >= 0) {

@@ -38,12 +38,32 @@ record RequestHead(String method, String target, String httpVersion, Headers hea
      * @return true if any value lists the token
      */
     boolean hasToken(String name, String token) {
-        for (String value : headers.getAll(name)) {
-            for (String part : value.split(",")) {
-                if (part.trim().equalsIgnoreCase(token)) {
-                    return true;
-                }
+        for (Headers.Field field : headers.fields()) {
+            if (field.is(name) && listHas(field.value(), token)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether a comma-separated list holds {@code token} (any case, blanks around it ignored). */
+    private static boolean listHas(String list, String token) {
+        int start = 0;
+        while (start <= list.length()) {
+            int comma = list.indexOf(',', start);
+            int end = comma < 0 ? list.length() : comma;
+            int from = start;
+            int to = end;
+            while (from < to && list.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && list.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            if (to - from == token.length() && list.regionMatches(true, from, token, 0, token.length())) {
+                return true;
+            }
+            start = end + 1;
         }
         return false;
     }
