@@ -184,25 +184,7 @@ class InboxDetachTest {
         assertThat(step[0].run()).isFalse(); // nothing queued yet: steps off at once
 
         CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            int id = p;
-            threads.add(Thread.ofPlatform().name("inbox-producer-" + p).start(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < perProducer; i++) {
-                        Message m = Message.of("type", "p" + id, "n", i);
-                        if (i % 2 == 0) {
-                            inbox.put(m);
-                        } else {
-                            inbox.offerFromLayer(m, Integer.MAX_VALUE);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }));
-        }
+        List<Thread> threads = InboxProducers.start(inbox, producers, perProducer, start, failures);
         start.countDown();
 
         assertThat(allTaken.await(20, TimeUnit.SECONDS)).as("all %d items taken", total).isTrue();

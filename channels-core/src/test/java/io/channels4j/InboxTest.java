@@ -113,28 +113,7 @@ class InboxTest {
         int perProducer = 1000;
         CountDownLatch start = new CountDownLatch(1);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            int id = p;
-            Thread t = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < perProducer; i++) {
-                        Message m = Message.of("type", "p" + id, "n", i);
-                        if (i % 2 == 0) {
-                            inbox.put(m);
-                        } else if (!inbox.offerFromLayer(m, Integer.MAX_VALUE)) {
-                            throw new AssertionError("offer refused below capacity");
-                        }
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "inbox-producer-" + p);
-            t.setUncaughtExceptionHandler((th, e) -> failures.add(e));
-            threads.add(t);
-            t.start();
-        }
+        List<Thread> threads = InboxProducers.start(inbox, producers, perProducer, start, failures);
         start.countDown();
 
         long[] next = new long[producers];

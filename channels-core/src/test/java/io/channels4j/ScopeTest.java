@@ -224,9 +224,9 @@ class ScopeTest {
         assertThat(original.attributes()).isEmpty();
     }
 
-    @Test
-    void toBuilder_copiesEveryField_andBuilderChangesDoNotAffectOriginal() {
-        Scope original = Scope.builder(Scope.HTTP)
+    /** An HTTP scope with every field set, and one attribute. */
+    private static Scope everyField() {
+        return Scope.builder(Scope.HTTP)
                 .url("/a%20b?q=1")
                 .rootPath("/root")
                 .pathRemaining("b")
@@ -241,14 +241,14 @@ class ScopeTest {
                 .urlRoute(new UrlRoute(List.of(1), Map.of("k", 2)))
                 .attribute("a", "x")
                 .build();
+    }
 
-        Scope copy = original.toBuilder().build();
-
-        assertThat(copy.type()).isEqualTo(original.type());
+    /** Every field of {@link #everyField()} but the route, the remaining path and the attributes. */
+    private static void assertKeepsTheRequest(Scope copy, Scope original) {
+        assertThat(copy.type()).isEqualTo(Scope.HTTP);
         assertThat(copy.path()).isEqualTo("/a b");
         assertThat(copy.rawPath()).isEqualTo("/a%20b");
         assertThat(copy.rootPath()).isEqualTo("/root");
-        assertThat(copy.pathRemaining()).isEqualTo("b");
         assertThat(copy.queryString()).isEqualTo("q=1");
         assertThat(copy.scheme()).isEqualTo("https");
         assertThat(copy.method()).isEqualTo("PUT");
@@ -258,6 +258,16 @@ class ScopeTest {
         assertThat(copy.client()).isEqualTo(original.client());
         assertThat(copy.server()).isEqualTo(original.server());
         assertThat(copy.subprotocols()).containsExactly("p1", "p2");
+    }
+
+    @Test
+    void toBuilder_copiesEveryField_andBuilderChangesDoNotAffectOriginal() {
+        Scope original = everyField();
+
+        Scope copy = original.toBuilder().build();
+
+        assertKeepsTheRequest(copy, original);
+        assertThat(copy.pathRemaining()).isEqualTo("b");
         assertThat(copy.urlRoute()).isEqualTo(original.urlRoute());
         assertThat(copy.attributes()).containsExactlyEntriesOf(original.attributes());
 
@@ -300,41 +310,14 @@ class ScopeTest {
 
     @Test
     void withAndWithUrlRoute_keepEveryOtherField() {
-        Scope original = Scope.builder(Scope.HTTP)
-                .url("/a%20b?q=1")
-                .rootPath("/root")
-                .pathRemaining("b")
-                .scheme("https")
-                .method("PUT")
-                .httpVersion("1.0")
-                .channel("c")
-                .headers(Headers.of("h", "v"))
-                .client(new HostPort("::1", 1))
-                .server(new HostPort("localhost", 2))
-                .subprotocols(List.of("p1", "p2"))
-                .urlRoute(new UrlRoute(List.of(1), Map.of("k", 2)))
-                .attribute("a", "x")
-                .build();
+        Scope original = everyField();
         UrlRoute route = new UrlRoute(List.of(), Map.of("room", "lobby"));
 
         Scope with = original.with("b", "y");
         Scope routed = original.withUrlRoute(route, "rest");
 
-        for (Scope copy : List.of(with, routed)) {
-            assertThat(copy.type()).isEqualTo(Scope.HTTP);
-            assertThat(copy.path()).isEqualTo("/a b");
-            assertThat(copy.rawPath()).isEqualTo("/a%20b");
-            assertThat(copy.rootPath()).isEqualTo("/root");
-            assertThat(copy.queryString()).isEqualTo("q=1");
-            assertThat(copy.scheme()).isEqualTo("https");
-            assertThat(copy.method()).isEqualTo("PUT");
-            assertThat(copy.httpVersion()).isEqualTo("1.0");
-            assertThat(copy.channel()).isEqualTo("c");
-            assertThat(copy.headers()).isEqualTo(original.headers());
-            assertThat(copy.client()).isEqualTo(original.client());
-            assertThat(copy.server()).isEqualTo(original.server());
-            assertThat(copy.subprotocols()).containsExactly("p1", "p2");
-        }
+        assertKeepsTheRequest(with, original);
+        assertKeepsTheRequest(routed, original);
         assertThat(with.pathRemaining()).isEqualTo("b");
         assertThat(with.urlRoute()).isEqualTo(original.urlRoute());
         assertThat(with.attributes()).containsExactly(Map.entry("a", "x"), Map.entry("b", "y"));

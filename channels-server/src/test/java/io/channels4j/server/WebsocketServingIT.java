@@ -25,10 +25,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.channels4j.routing.Route.path;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -305,26 +309,25 @@ class WebsocketServingIT {
         client.close();
     }
 
-    @Test
-    void anApplicationThatOutlivesItsConnection_isInterruptedAfterTheCloseTimeout() throws Exception {
-        try (ChannelsServer own = ChannelsServer.builder().application(application()).port(0)
-                .applicationCloseTimeout(Duration.ofSeconds(1)).start()) {
-            TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/stubborn/"));
-            client.close();
-            assertThat(Stubborn.INTERRUPTED.poll(10, TimeUnit.SECONDS)).isEqualTo("interrupted after close 1000");
-            await().atMost(Duration.ofSeconds(5)).until(() -> own.openConnections() == 0);
-        }
+    static Stream<Arguments> outlivingApplications() {
+        return Stream.of(
+                // blocked in its disconnect handler: its thread is interrupted
+                Arguments.of("/ws/stubborn/", Stubborn.INTERRUPTED, "interrupted after close 1000"),
+                // waiting for events off any thread: its kept step runs on an interrupted thread
+                Arguments.of("/ws/lingering/", Lingering.EXITS, "InterruptedException"));
     }
 
-    @Test
-    void aConsumerThatOutlivesItsConnectionWithoutAThread_isStoppedAfterTheCloseTimeout() throws Exception {
+    @ParameterizedTest
+    @MethodSource("outlivingApplications")
+    void anApplicationThatOutlivesItsConnection_isStoppedAfterTheCloseTimeout(String path,
+            LinkedBlockingQueue<String> outcome, String expected) throws Exception {
         try (ChannelsServer own = ChannelsServer.builder().application(application()).port(0)
                 .applicationCloseTimeout(Duration.ofSeconds(1)).start()) {
-            TestClient client = TestClient.connect(own.websocketUrl().resolve("/ws/lingering/"));
+            TestClient client = TestClient.connect(own.websocketUrl().resolve(path));
             client.close();
-            assertThat(Lingering.EXITS.poll(10, TimeUnit.SECONDS)).isEqualTo("InterruptedException");
+            assertThat(outcome.poll(10, TimeUnit.SECONDS)).isEqualTo(expected);
             await().atMost(Duration.ofSeconds(5)).until(() -> own.openConnections() == 0);
-            assertThat(own.engine().liveApplications()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> own.engine().liveApplications() == 0);
         }
     }
 
