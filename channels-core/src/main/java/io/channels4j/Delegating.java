@@ -48,8 +48,7 @@ public interface Delegating extends Application {
      */
     @Override
     default void run(Scope scope, Receive receive, Send send) throws Exception {
-        Next last = follow(this, scope, receive, send); // from here, even when an override calls this
-        last.application().run(last.scope(), last.receive(), last.send());
+        follow(this, scope, receive, send).run(); // from here, even when an override calls this
     }
 
     /**
@@ -57,7 +56,7 @@ public interface Delegating extends Application {
      * delegating application down to the first that is not one (or whose class overrides
      * {@code run}), and returns that one with what it is to see, without running it. A protocol
      * server uses this to see which application serves a connection (to start a {@link Resumable}
-     * as such); running the result's {@code application().run(...)} is exactly
+     * as such); running the result ({@link Next#run()}) is exactly
      * {@code application.run(scope, receive, send)}.
      *
      * @param application the first application
@@ -135,6 +134,15 @@ public interface Delegating extends Application {
             Objects.requireNonNull(scope, "scope");
             Objects.requireNonNull(receive, "receive");
             Objects.requireNonNull(send, "send");
+        }
+
+        /**
+         * Runs the application with what it is to see: {@code application().run(scope(), receive(), send())}.
+         *
+         * @throws Exception whatever the application throws
+         */
+        public void run() throws Exception {
+            application.run(scope, receive, send);
         }
 
         static boolean overridesRun(Delegating application) {

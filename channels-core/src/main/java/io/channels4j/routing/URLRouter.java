@@ -113,13 +113,12 @@ public final class URLRouter implements Delegating {
         @Override
         public void run(Scope scope, Receive receive, Send send) throws Exception {
             try {
-                target.application().run(target.scope(), target.receive(), target.send());
+                target.run();
             } catch (NoRouteFoundException e) {
                 if (!e.isNested()) {
                     throw e;
                 }
-                Next next = router.routeFrom(index + 1, scope, receive, send);
-                next.application().run(next.scope(), next.receive(), next.send());
+                router.routeFrom(index + 1, scope, receive, send).run();
             }
         }
     }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * never block in them; the application's thread calls {@link #send}; the server's timer thread
  * calls {@link #sweep}. State changes are guarded by {@code this}.
  */
-abstract class ServerConnection implements Send, Runnable, Inbox.Launcher {
+abstract class ServerConnection implements Send, Inbox.Launcher, Inbox.Step {
 
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -62,44 +62,44 @@ abstract class ServerConnection implements Send, Runnable, Inbox.Launcher {
         this.scope = scope;
     }
 
-    /** Starts the application instance for this connection. */
+    /** Starts the application instance for this connection: its first step ({@link #run}). */
     final void startApplication() {
-        Thread.ofVirtual().name(threadName()).start(this);
-    }
-
-    private String threadName() {
-        return "channels4j-app-" + id;
+        startStep(this, false);
     }
 
     /**
-     * The application thread's body: resolves which application serves the connection, starts it,
-     * and cleans up when it has finished (here, or at the end of a later step).
+     * The application's first step: resolves which application serves the connection and starts
+     * it. An application that is not started as a {@link Resumable} runs here for the whole
+     * connection.
+     *
+     * @return true if the application finished; false if it stepped off its thread
+     * @throws Exception what the application threw; it has finished
      */
     @Override
-    public final void run() {
-        applicationThread = Thread.currentThread();
-        boolean finished = true;
-        Throwable failure = null;
-        try {
-            Delegating.Next last = Delegating.resolve(engine.settings().application(), scope, inbox, this);
-            if (last.application() instanceof Resumable resumable && last.receive() == inbox) {
-                finished = resumable.start(last.scope(), inbox, last.send(), this);
-            } else {
-                last.application().run(last.scope(), last.receive(), last.send());
-            }
-        } catch (Throwable t) {
-            failure = t;
+    public final boolean run() throws Exception {
+        Delegating.Next last = Delegating.resolve(engine.settings().application(), scope, inbox, this);
+        if (last.application() instanceof Resumable resumable && last.receive() == inbox) {
+            return resumable.start(last.scope(), inbox, last.send(), this);
         }
-        stepEnded(finished, failure);
+        last.run();
+        return true;
     }
 
     /** Runs the rest of a {@link Resumable} application on a new virtual thread: an event arrived. */
     @Override
     public final void launch(Inbox.Step step) {
-        Thread.ofVirtual().name(threadName()).start(new StepRun(step, false));
+        startStep(step, false);
     }
 
-    /** One later step of a resumable application, as the body of its thread. */
+    /** Starts a step of the application on a virtual thread named for the connection. */
+    private void startStep(Inbox.Step step, boolean interrupted) {
+        Thread.ofVirtual().name("channels4j-app-" + id).start(new StepRun(step, interrupted));
+    }
+
+    /**
+     * One step of the application, as the body of its thread; cleans up when the application has
+     * finished (in this step or a later one).
+     */
     private final class StepRun implements Runnable {
         private final Inbox.Step step;
         private final boolean interrupted;
@@ -162,7 +162,7 @@ abstract class ServerConnection implements Send, Runnable, Inbox.Launcher {
             // none kept: a step is starting, or the application has finished; look again at the next sweep
             return false;
         }
-        Thread.ofVirtual().name(threadName()).start(new StepRun(step, true));
+        startStep(step, true);
         return true;
     }
 
