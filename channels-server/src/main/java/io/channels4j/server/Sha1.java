@@ -25,17 +25,6 @@ final class Sha1 {
     }
 
     /**
-     * @param input the bytes
-     * @return their SHA-1 digest, 20 bytes
-     */
-    static byte[] digest(byte[] input) {
-        MessageDigest digest = take();
-        byte[] result = digest.digest(input); // digest() also resets it
-        SPARE.lazySet(digest);
-        return result;
-    }
-
-    /**
      * The {@code Sec-WebSocket-Accept} value for a client's key (RFC 6455 4.2.2).
      *
      * @param key the client's {@code Sec-WebSocket-Key}, ASCII
