@@ -5,6 +5,7 @@ import io.channels4j.Headers;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Parses an HTTP/1.x request head from bytes, strictly: request line
@@ -15,6 +16,15 @@ import java.util.List;
  * HTTP/2 prefaces. Stateless and thread-safe.
  */
 final class RequestHeadParser {
+
+    /**
+     * Headers whose values are the same for many clients of one site and never secret: their
+     * values are shared across connections ({@link ScopeFactory#STRINGS}).
+     */
+    private static final Set<String> REPEATING = Set.of("host", "origin", "user-agent", "accept", "accept-encoding",
+            "accept-language", "upgrade", "connection", "cache-control", "pragma", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-protocol", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
+            "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto", "x-forwarded-port");
 
     static final int MAX_TARGET = 8 * 1024;
     static final int MAX_FIELDS = 100;
@@ -166,7 +176,7 @@ final class RequestHeadParser {
                     throw new BadRequestException(400, "invalid character in header " + name);
                 }
             }
-            String value = ScopeFactory.REPEATING.contains(name)
+            String value = REPEATING.contains(name)
                     ? ScopeFactory.STRINGS.dedup(head, valueStart, valueEnd, false)
                     : StringCache.string(head, valueStart, valueEnd, false);
             fields.add(new Headers.Field(name, value));

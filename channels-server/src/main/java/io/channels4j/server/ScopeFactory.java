@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.java_websocket.WebSocketImpl;
 
@@ -27,18 +26,12 @@ import org.java_websocket.WebSocketImpl;
 final class ScopeFactory {
 
     /**
-     * Header names, the values of {@link #REPEATING} headers, the HTTP version and addresses repeat
-     * across connections; the scope keeps one instance of each (see {@link StringCache}). Paths,
-     * queries and other values stay out: they may carry tokens, which a cache slot would keep
-     * after the connection ends.
+     * Header names, the values of headers that repeat across clients ({@link RequestHeadParser}
+     * puts both here) and addresses repeat across connections; the scope keeps one instance of
+     * each (see {@link StringCache}). Paths, queries and other values stay out: they may carry
+     * tokens, which a cache slot would keep after the connection ends.
      */
     static final StringCache STRINGS = new StringCache(1024);
-
-    /** Headers whose values are the same for many clients of one site and never secret. */
-    static final Set<String> REPEATING = Set.of("host", "origin", "user-agent", "accept", "accept-encoding",
-            "accept-language", "upgrade", "connection", "cache-control", "pragma", "sec-websocket-version",
-            "sec-websocket-extensions", "sec-websocket-protocol", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
-            "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto", "x-forwarded-port");
 
     private ScopeFactory() {
     }
@@ -131,7 +124,7 @@ final class ScopeFactory {
                 .queryString(head.queryString())
                 .rootPath(settings.rootPath())
                 .scheme(scheme)
-                .httpVersion(STRINGS.dedup(head.httpVersion()))
+                .httpVersion(head.httpVersion())
                 .headers(headers)
                 .client(client)
                 .server(server);
@@ -159,31 +152,26 @@ final class ScopeFactory {
     }
 
     /**
-     * Header names lower-cased; names with {@code _} dropped, as Daphne does. Names, and the values
-     * of {@link #REPEATING} headers, share one instance across connections.
+     * The scope's headers: the parsed ones (names already lower-cased and shared, and the values
+     * of repeating headers shared, by {@link RequestHeadParser}) without the names that hold
+     * {@code _}, as Daphne drops them. With none to drop, the parsed headers themselves, no copy.
      */
-    static Headers scopeHeaders(Headers raw) {
-        // the parser hands over names lower-cased and shared, and repeating values shared: then nothing changes
-        // here and the request's own headers are the scope's, with no copy
-        List<Headers.Field> fields = null;
-        List<Headers.Field> given = raw.fields();
-        for (int i = 0; i < given.size(); i++) {
-            Headers.Field field = given.get(i);
-            Headers.Field kept = null;
+    static Headers scopeHeaders(Headers parsed) {
+        List<Headers.Field> given = parsed.fields();
+        boolean underscored = false;
+        for (Headers.Field field : given) {
+            underscored |= field.name().indexOf('_') >= 0;
+        }
+        if (!underscored) {
+            return parsed;
+        }
+        List<Headers.Field> kept = new ArrayList<>(given.size());
+        for (Headers.Field field : given) {
             if (field.name().indexOf('_') < 0) {
-                String name = STRINGS.dedup(field.name().toLowerCase(Locale.ROOT));
-                String value = REPEATING.contains(name) ? STRINGS.dedup(field.value()) : field.value();
-                kept = name == field.name() && value == field.value() ? field : new Headers.Field(name, value);
-            }
-            if (fields == null && kept != field) {
-                fields = new ArrayList<>(given.size());
-                fields.addAll(given.subList(0, i));
-            }
-            if (fields != null && kept != null) {
-                fields.add(kept);
+                kept.add(field);
             }
         }
-        return fields == null ? raw : Headers.of(fields);
+        return Headers.of(kept);
     }
 
     /**

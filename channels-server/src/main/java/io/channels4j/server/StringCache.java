@@ -1,5 +1,8 @@
 package io.channels4j.server;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Hands back one instance of strings that repeat from connection to connection (header names and
  * values such as {@code host}, {@code origin} or {@code user-agent}, the path of a busy room, the
@@ -96,14 +99,14 @@ final class StringCache {
         if (lowerCase) {
             for (int k = from; k < to; k++) {
                 if (bytes[k] >= 'A' && bytes[k] <= 'Z') {
-                    byte[] lowered = java.util.Arrays.copyOfRange(bytes, from, to);
+                    byte[] lowered = Arrays.copyOfRange(bytes, from, to);
                     for (int j = k - from; j < lowered.length; j++) {
                         lowered[j] = (byte) lower(lowered[j]);
                     }
-                    return new String(lowered, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    return new String(lowered, StandardCharsets.ISO_8859_1);
                 }
             }
         }
-        return new String(bytes, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
     }
 }

@@ -2,6 +2,9 @@ package io.channels4j.server;
 
 import io.channels4j.Headers;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,21 +12,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The scope's headers: Daphne's lower-casing and filtering, and what is shared across connections. */
 class ScopeHeadersTest {
 
-    private static Headers raw(String origin, String cookie) {
-        // new String(...): what a parser hands over, one instance per request
-        return Headers.of(new String("Host"), new String("example.com"), new String("Origin"), new String(origin),
-                new String("Cookie"), new String(cookie), new String("X_Forwarded_For"), "10.0.0.1");
+    /** The headers of a request as the server parses them, one parse per request. */
+    private static Headers raw(String origin, String cookie) throws BadRequestException {
+        return parsed("GET /ws/ HTTP/1.1\r\nHost: example.com\r\nOrigin: " + origin + "\r\nCookie: " + cookie
+                + "\r\nX_Forwarded_For: 10.0.0.1\r\n\r\n");
+    }
+
+    private static Headers parsed(String request) throws BadRequestException {
+        return RequestHeadParser.parse(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)), 8192).headers();
     }
 
     @Test
-    void namesAreLowerCased_andUnderscoredNamesDropped() {
+    void namesAreLowerCased_andUnderscoredNamesDropped() throws Exception {
         Headers scope = ScopeFactory.scopeHeaders(raw("https://example.com", "sessionid=a"));
 
         assertThat(scope.fields()).extracting(Headers.Field::name).containsExactly("host", "origin", "cookie");
     }
 
     @Test
-    void namesAndRepeatingValues_areShared_butCookiesAreNot() {
+    void namesAndRepeatingValues_areShared_butCookiesAreNot() throws Exception {
         Headers one = ScopeFactory.scopeHeaders(raw("https://example.com", "sessionid=secret"));
         Headers two = ScopeFactory.scopeHeaders(raw("https://example.com", "sessionid=secret"));
 
@@ -38,10 +45,8 @@ class ScopeHeadersTest {
 
     @Test
     void headersAsTheParserHandsThemOver_areTheScopesAsTheyAre() throws Exception {
-        java.nio.ByteBuffer request = java.nio.ByteBuffer.wrap(("GET /ws/ HTTP/1.1\r\nHost: example.com\r\n"
-                + "Origin: https://example.com\r\nCookie: sessionid=a\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        Headers parsed = RequestHeadParser.parse(request, 8192).headers();
+        Headers parsed = parsed("GET /ws/ HTTP/1.1\r\nHost: example.com\r\n"
+                + "Origin: https://example.com\r\nCookie: sessionid=a\r\n\r\n");
 
         Headers scope = ScopeFactory.scopeHeaders(parsed);
 
