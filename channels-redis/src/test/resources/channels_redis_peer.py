@@ -4,6 +4,8 @@ usage: channels_redis_peer.py MODE URL PREFIX NAME [KEY...]
   group-send    NAME=group:   group_send a fixed message to the group
   send          NAME=channel: send a fixed message to the channel
   receive-group NAME=group:   new_channel + group_add, print READY <channel>, receive, print it
+  receive-group-many NAME=group: 20 new_channels of this process + group_add, print READY, then
+                receive on each (in turn) and print each message
   receive       NAME=channel: print READY, receive on the channel, print it
 KEYs turn on symmetric encryption. Messages are printed as one JSON line; bytes as {"__bytes__": hex}.
 """
@@ -57,6 +59,14 @@ async def main():
             print("READY " + channel, flush=True)
             message = await asyncio.wait_for(layer.receive(channel), 20)
             print(json.dumps(jsonable(message)), flush=True)
+        elif mode == "receive-group-many":
+            channels = [await layer.new_channel() for _ in range(20)]
+            for channel in channels:
+                await layer.group_add(name, channel)
+            print("READY", flush=True)
+            for channel in channels:
+                message = await asyncio.wait_for(layer.receive(channel), 20)
+                print(json.dumps(jsonable(message)), flush=True)
         elif mode == "receive":
             print("READY " + name, flush=True)
             message = await asyncio.wait_for(layer.receive(name), 20)

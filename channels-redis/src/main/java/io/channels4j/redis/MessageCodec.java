@@ -184,6 +184,25 @@ final class MessageCodec {
                 throw new UncheckedIOException("in-memory msgpack buffer failed", e);
             }
         }
+
+        /**
+         * The encoding with the routing key's name but not its value: what a script completes
+         * with the msgpack array of channel names to get {@link #encode(Object)}'s bytes for that
+         * list.
+         *
+         * @return map header (one entry more than the message), entries, {@value #ASGI_CHANNEL}
+         */
+        byte[] headBeforeChannelList() {
+            try (MessageBufferPacker packer = PACKER_CONFIG.newBufferPacker()) {
+                packer.packMapHeader(size + 1);
+                packer.writePayload(entries);
+                packer.packRawStringHeader(ASGI_CHANNEL_BYTES.length);
+                packer.writePayload(ASGI_CHANNEL_BYTES);
+                return packer.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException("in-memory msgpack buffer failed", e);
+            }
+        }
     }
 
     private static void requireRoutable(Message message) {

@@ -1,5 +1,6 @@
 package io.channels4j.redis;
 
+import io.channels4j.InvalidMessageException;
 import io.channels4j.Message;
 import io.channels4j.layer.ChannelCapacities;
 import io.channels4j.layer.ChannelFullException;
@@ -111,6 +112,11 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     private final AtomicLong lastScoreMicros = new AtomicLong();
     private final Map<String, ReentrantLock> sharedReceiveLocks = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** {@link #groupSend} is one script: one Redis, no encryption, no capacity rules. */
+    private final boolean groupSendInOneScript;
+    private final byte[] prefixBytes;
+    /** The end of this instance's queue key name: {@code "." + clientPrefix + "!"}. */
+    private final byte[] ownQueueSuffix;
 
     /** What the receive loop decoded: the message and the local channels it is for. */
     record Received(Message message, List<String> channels) {
@@ -125,6 +131,9 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         this.capacities = capacities;
         this.encryption = encryption;
         this.clock = clock;
+        this.groupSendInOneScript = this.shards.size() == 1 && encryption == null && capacities.rules().isEmpty();
+        this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
+        this.ownQueueSuffix = ("." + clientPrefix + "!").getBytes(StandardCharsets.UTF_8);
         String localQueue = "specific." + clientPrefix + "!";
         this.locals = new LocalChannels(this, shardFor(localQueue), key(localQueue),
                 Math.max(expiry.toNanos(), TimeUnit.SECONDS.toNanos(60)), dropped::add);
@@ -502,11 +511,55 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         shardFor(group).call("group discard", jedis -> jedis.zrem(key, member));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On one Redis, without encryption or per-channel capacity rules, a group send is one
+     * script ({@code RedisScripts.GROUP_SEND_ALL}): it reads the members and stores one copy per
+     * other process's queue key, and returns the sender's own members, which get the message
+     * in-process. Otherwise it is two round trips, as in channels_redis: the members, then one
+     * send script per shard that holds their queues. Redis holds the same data either way.
+     */
     @Override
     public void groupSend(String group, Message message) {
         ChannelNames.requireValidGroupName(group);
         requireSendable(message);
         checkOpen();
+        if (groupSendInOneScript) {
+            MessageCodec.Prepared prepared;
+            try {
+                prepared = MessageCodec.prepare(message);
+            } catch (InvalidMessageException e) {
+                // not encodable: the members decide, as below (own channels still get it in-process)
+                groupSendInTwoSteps(group, message);
+                return;
+            }
+            groupSendAll(group, message, prepared);
+            return;
+        }
+        groupSendInTwoSteps(group, message);
+    }
+
+    private void groupSendAll(String group, Message message, MessageCodec.Prepared prepared) {
+        double now = nowSeconds();
+        double sentAt = nextScore();
+        List<byte[]> args = List.of(trimBefore(now, groupExpiry), prefixBytes, ownQueueSuffix,
+                prepared.headBeforeChannelList(), randomPrefix(0), number(capacities.defaultCapacity()),
+                score(sentAt), number(expirySeconds()), trimBefore(now, expiry));
+        List<?> result = (List<?>) shards.get(0).call("group send", jedis ->
+                RedisShard.eval(jedis, RedisScripts.GROUP_SEND_ALL, List.of(groupKey(group)), args));
+        int own = result.size() - 2;
+        long over = (Long) result.get(own);
+        for (int i = 0; i < own; i++) {
+            LocalChannels.Local local = locals.get(new String((byte[]) result.get(i), StandardCharsets.UTF_8));
+            if (local != null && !LocalChannels.deliver(local, message, sentAt)) {
+                over++;
+            }
+        }
+        reportOverCapacity(over, (Long) result.get(own + 1), group);
+    }
+
+    private void groupSendInTwoSteps(String group, Message message) {
         double now = nowSeconds();
         byte[] trimGroup = trimBefore(now, groupExpiry);
         @SuppressWarnings("unchecked")
@@ -558,9 +611,13 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
                 over += l;
             }
         }
+        reportOverCapacity(over, members.size(), group);
+    }
+
+    private void reportOverCapacity(long over, long members, String group) {
         if (over > 0) {
             dropped.add(over);
-            log.info("{} of {} channels over capacity in group {}", over, members.size(), group);
+            log.info("{} of {} channels over capacity in group {}", over, members, group);
         }
     }
 
@@ -741,13 +798,23 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
 
     private byte[] member(byte[] body) {
         byte[] payload = encryption == null ? body : encryption.encrypt(body);
-        byte[] member = new byte[RANDOM_PREFIX + payload.length];
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < RANDOM_PREFIX; i++) {
-            member[i] = (byte) random.nextInt(256);
-        }
+        byte[] member = randomPrefix(payload.length);
         System.arraycopy(payload, 0, member, RANDOM_PREFIX, payload.length);
         return member;
+    }
+
+    /**
+     * The random bytes that start a stored message (channels_redis's {@code random_prefix}).
+     *
+     * @param room bytes left free after them
+     */
+    private static byte[] randomPrefix(int room) {
+        byte[] prefix = new byte[RANDOM_PREFIX + room];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < RANDOM_PREFIX; i++) {
+            prefix[i] = (byte) random.nextInt(256);
+        }
+        return prefix;
     }
 
     /** Whether a channel is process-local to this very layer instance. */

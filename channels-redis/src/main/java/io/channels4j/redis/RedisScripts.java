@@ -91,6 +91,99 @@ final class RedisScripts {
             """);
 
     /**
+     * A whole group send in one script, for a layer on one Redis that neither encrypts nor has
+     * per-channel capacity rules: {@link #GROUP_MEMBERS}, then {@link #GROUP_SEND} for the members
+     * of other processes, with each copy's body completed here. KEYS[1] group; ARGV group
+     * trim-before, key prefix, the sender's own queue suffix ({@code "." + client prefix + "!"}),
+     * the body up to its channel list (map header, entries, the {@code __asgi_channel__} key), the
+     * 12 random bytes of the members, capacity, score, expiry, queue trim-before.
+     *
+     * <p>The copies are what {@link #GROUP_SEND} stores: one per queue key ({@code prefix +} the
+     * channel up to its {@code !}, or the whole name), its {@code __asgi_channel__} the members
+     * that share it in group order, as a msgpack array of str (the same bytes as msgpack-java's and
+     * Python's packers). Queue keys are derived here, not passed as KEYS, so the script is for a
+     * plain Redis or Sentinel master, never a Redis Cluster (which channels_redis does not support
+     * either). Returns the sender's own members (which the sender delivers in-process), then the
+     * copies skipped over capacity, then the member count.
+     */
+    static final Script GROUP_SEND_ALL = new Script("""
+            local function str(s)
+                local n = #s
+                if n < 32 then
+                    return string.char(0xa0 + n) .. s
+                elseif n < 256 then
+                    return string.char(0xd9, n) .. s
+                elseif n < 65536 then
+                    return string.char(0xda, math.floor(n / 256), n % 256) .. s
+                end
+                return string.char(0xdb, math.floor(n / 16777216), math.floor(n / 65536) % 256,
+                    math.floor(n / 256) % 256, n % 256) .. s
+            end
+            local function array(n)
+                if n < 16 then
+                    return string.char(0x90 + n)
+                elseif n < 65536 then
+                    return string.char(0xdc, math.floor(n / 256), n % 256)
+                end
+                return string.char(0xdd, math.floor(n / 16777216), math.floor(n / 65536) % 256,
+                    math.floor(n / 256) % 256, n % 256)
+            end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+            local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+            local own_suffix = ARGV[3]
+            local count, own = #members, 0
+            local queues, order, queued = {}, {}, 0
+            local find, sub = string.find, string.sub
+            for i = 1, count do
+                local channel = members[i]
+                -- a channel name holds at most one '!', so this is "its queue ends with own_suffix"
+                if find(channel, own_suffix, 1, true) then
+                    own = own + 1
+                    members[own] = channel
+                else
+                    local queue = channel
+                    local bang = find(channel, '!', 1, true)
+                    if bang then
+                        queue = sub(channel, 1, bang)
+                    end
+                    local names = queues[queue]
+                    if not names then
+                        names = {}
+                        queues[queue] = names
+                        queued = queued + 1
+                        order[queued] = queue
+                    end
+                    names[#names + 1] = channel
+                end
+            end
+            local over = 0
+            local capacity = tonumber(ARGV[6])
+            for q = 1, queued do
+                local queue = order[q]
+                local key = ARGV[2] .. queue
+                redis.call('ZREMRANGEBYSCORE', key, 0, ARGV[9])
+                if redis.call('ZCOUNT', key, '-inf', '+inf') < capacity then
+                    local names = queues[queue]
+                    local parts = {ARGV[5], ARGV[4], array(#names)}
+                    for i = 1, #names do
+                        parts[i + 3] = str(names[i])
+                    end
+                    redis.call('ZADD', key, ARGV[7], table.concat(parts))
+                    redis.call('EXPIRE', key, ARGV[8])
+                else
+                    over = over + 1
+                end
+            end
+            -- the members table becomes the reply: own members, then over, then count
+            for i = count, own + 3, -1 do
+                members[i] = nil
+            end
+            members[own + 1] = over
+            members[own + 2] = count
+            return members
+            """);
+
+    /**
      * ARGV queue, backup: puts back what a receiver popped but never acknowledged (channels_redis's
      * cleanup script, run before every receive's pop on a normal channel: here in one pipeline
      * with the {@code BZPOPMIN}). Our receivers write no backups; this restores those that a

@@ -345,6 +345,20 @@ class MessageCodecTest {
         assertThatThrownBy(() -> prepared.encode(1.0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** The head a group send script completes: the full encoding, less the channel list's array. */
+    @Test
+    void headBeforeChannelList_isTheEncodingUpToTheListOfChannels() {
+        Message m = Message.of("type", "chat.message", "text", "hi");
+        byte[] head = MessageCodec.prepare(m).headBeforeChannelList();
+        byte[] full = MessageCodec.encode(m, List.of("s.a!b"));
+        byte[] list = {(byte) 0x91, (byte) 0xa5, 's', '.', 'a', '!', 'b'}; // fixarray of 1, fixstr of 5
+        assertThat(head).isEqualTo(Arrays.copyOfRange(full, 0, full.length - list.length));
+        assertThat(Arrays.copyOfRange(full, head.length, full.length)).isEqualTo(list);
+        MessageCodec.Prepared big = MessageCodec.prepare(Message.from(WireCases.numberedMap(20)));
+        byte[] bigFull = big.encode(List.of("c!1"));
+        assertThat(big.headBeforeChannelList()).isEqualTo(Arrays.copyOfRange(bigFull, 0, bigFull.length - 5));
+    }
+
     @Test
     void decodeWithChannelPopsTheRoutingKey() {
         Message m = Message.of("type", "a", "text", "b");

@@ -120,6 +120,27 @@ class PythonInteropIT {
         }
     }
 
+    /**
+     * One copy for 20 channels of one Python process (its {@code __asgi_channel__} a list of 20,
+     * a msgpack array16), and the sender's own member in the same group served in-process.
+     */
+    @ParameterizedTest(name = "encrypted={0}")
+    @ValueSource(booleans = {false, true})
+    void javaGroupSend_reachesEveryChannelOfAPythonProcess_andTheSendersOwn(boolean encrypted) throws Exception {
+        RedisChannelLayer layer = layer(encrypted);
+        String own = layer.newChannel();
+        layer.groupAdd("interop", own);
+        try (PythonPeer peer = python("receive-group-many", "interop", encrypted)) {
+            peer.expect("READY");
+            layer.groupSend("interop", JAVA_MESSAGE);
+            for (int i = 0; i < 20; i++) {
+                assertThat(PythonPeer.fromPython(peer.expect("{"))).as("Python channel %d of 20", i + 1)
+                        .isEqualTo(JAVA_MESSAGE);
+            }
+        }
+        assertThat(layer.receive(own, Duration.ofSeconds(10))).as("the sender's own member").isEqualTo(JAVA_MESSAGE);
+    }
+
     @ParameterizedTest(name = "encrypted={0}")
     @ValueSource(booleans = {false, true})
     void pythonSend_toANamedChannel_isReceivedInJava(boolean encrypted) throws Exception {
