@@ -96,44 +96,54 @@ final class RedisScripts {
      * of other processes, with each copy's body completed here. KEYS[1] group; ARGV group
      * trim-before, key prefix, the sender's own queue suffix ({@code "." + client prefix + "!"}),
      * the body up to its channel list (map header, entries, the {@code __asgi_channel__} key), the
-     * 12 random bytes of the members, capacity, score, expiry, queue trim-before.
+     * 12 random bytes of the members, capacity, score, expiry, queue trim-before, and the most
+     * members it sends to itself.
      *
      * <p>The copies are what {@link #GROUP_SEND} stores: one per queue key ({@code prefix +} the
      * channel up to its {@code !}, or the whole name), its {@code __asgi_channel__} the members
      * that share it in group order, as a msgpack array of str (the same bytes as msgpack-java's and
      * Python's packers). Queue keys are derived here, not passed as KEYS, so the script is for a
      * plain Redis or Sentinel master, never a Redis Cluster (which channels_redis does not support
-     * either). Returns the sender's own members (which the sender delivers in-process), then the
-     * copies skipped over capacity, then the member count.
+     * either).
+     *
+     * <p>Returns the sender's own members (which the sender delivers in-process), then the copies
+     * skipped over capacity, then the member count. A group larger than the last argument is only
+     * read: the reply is every member, then -1, then the count, and the sender sends as after
+     * {@link #GROUP_MEMBERS} (Lua takes about 0.5 µs per member to build copies, more than a round
+     * trip for a few hundred members).
      */
     static final Script GROUP_SEND_ALL = new Script("""
-            local function str(s)
-                local n = #s
+            local char, floor, find, sub = string.char, math.floor, string.find, string.sub
+            -- msgpack str and array headers (what msgpack-java and Python's packer write)
+            local function str_header(n)
                 if n < 32 then
-                    return string.char(0xa0 + n) .. s
+                    return char(0xa0 + n)
                 elseif n < 256 then
-                    return string.char(0xd9, n) .. s
+                    return char(0xd9, n)
                 elseif n < 65536 then
-                    return string.char(0xda, math.floor(n / 256), n % 256) .. s
+                    return char(0xda, floor(n / 256), n % 256)
                 end
-                return string.char(0xdb, math.floor(n / 16777216), math.floor(n / 65536) % 256,
-                    math.floor(n / 256) % 256, n % 256) .. s
+                return char(0xdb, floor(n / 16777216), floor(n / 65536) % 256, floor(n / 256) % 256, n % 256)
             end
-            local function array(n)
+            local function array_header(n)
                 if n < 16 then
-                    return string.char(0x90 + n)
+                    return char(0x90 + n)
                 elseif n < 65536 then
-                    return string.char(0xdc, math.floor(n / 256), n % 256)
+                    return char(0xdc, floor(n / 256), n % 256)
                 end
-                return string.char(0xdd, math.floor(n / 16777216), math.floor(n / 65536) % 256,
-                    math.floor(n / 256) % 256, n % 256)
+                return char(0xdd, floor(n / 16777216), floor(n / 65536) % 256, floor(n / 256) % 256, n % 256)
             end
             redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
             local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+            local count = #members
+            if count > tonumber(ARGV[10]) then
+                -- a large group: the sender builds the copies faster than Lua does
+                members[count + 1] = -1
+                members[count + 2] = count
+                return members
+            end
             local own_suffix = ARGV[3]
-            local count, own = #members, 0
-            local queues, order, queued = {}, {}, 0
-            local find, sub = string.find, string.sub
+            local own, queues, order, queued = 0, {}, {}, 0
             for i = 1, count do
                 local channel = members[i]
                 -- a channel name holds at most one '!', so this is "its queue ends with own_suffix"
@@ -164,9 +174,13 @@ final class RedisScripts {
                 redis.call('ZREMRANGEBYSCORE', key, 0, ARGV[9])
                 if redis.call('ZCOUNT', key, '-inf', '+inf') < capacity then
                     local names = queues[queue]
-                    local parts = {ARGV[5], ARGV[4], array(#names)}
+                    local parts = {ARGV[5], ARGV[4], array_header(#names)}
+                    local p = 3
                     for i = 1, #names do
-                        parts[i + 3] = str(names[i])
+                        local name = names[i]
+                        parts[p + 1] = str_header(#name)
+                        parts[p + 2] = name
+                        p = p + 2
                     end
                     redis.call('ZADD', key, ARGV[7], table.concat(parts))
                     redis.call('EXPIRE', key, ARGV[8])

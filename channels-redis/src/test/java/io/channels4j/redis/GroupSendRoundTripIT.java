@@ -185,13 +185,13 @@ class GroupSendRoundTripIT {
         warmUp(sender);
         RedisChannelLayer first = layer();
         RedisChannelLayer second = layer();
-        List<String> firstChannels = members(first, "room", 100);
-        List<String> secondChannels = members(second, "room", 100);
+        List<String> firstChannels = members(first, "room", 60);
+        List<String> secondChannels = members(second, "room", 60);
 
         Map<String, Long> commands = commandsOf(sender, "room");
 
         assertThat(scriptCalls(commands))
-                .as("scripts for 200 members in two processes on one Redis (commands: %s)", commands).isEqualTo(1);
+                .as("scripts for 120 members in two processes on one Redis (commands: %s)", commands).isEqualTo(1);
         assertThat(queued(firstChannels.get(0))).as("copies stored for the first process").isEqualTo(1);
         assertThat(queued(secondChannels.get(0))).as("copies stored for the second process").isEqualTo(1);
         assertEveryMemberReceives(first, firstChannels);
@@ -237,6 +237,28 @@ class GroupSendRoundTripIT {
                 name, commands).isEqualTo(2);
         assertThat(queued(channels.get(0))).as("copies stored for the holder's 20 members").isEqualTo(1);
         assertEveryMemberReceives(holder, channels);
+    }
+
+    /** Above 128 members the script only reads the group, and the sender builds the copies. */
+    @Test
+    void groupSend_toALargeGroup_isTheMembersReadThenOneSend() throws InterruptedException {
+        RedisChannelLayer sender = layer();
+        warmUp(sender);
+        RedisChannelLayer first = layer(); // a first large group send loads the send script
+        List<String> warmUpMembers = members(first, "large-warm-up", 200);
+        sender.groupSend("large-warm-up", MESSAGE);
+        assertEveryMemberReceives(first, warmUpMembers);
+        RedisChannelLayer holder = layer(); // its receive loop starts only when it receives, below
+        List<String> theirs = members(holder, "large", 190);
+        List<String> mine = members(sender, "large", 10);
+
+        Map<String, Long> commands = commandsOf(sender, "large");
+
+        assertThat(scriptCalls(commands)).as("scripts for a group of 200 (commands: %s)", commands).isEqualTo(2);
+        assertThat(queued(theirs.get(0))).as("copies stored for the holder's 190 members").isEqualTo(1);
+        assertThat(queued(mine.get(0))).as("nothing stored for the sender's own members").isZero();
+        assertEveryMemberReceives(holder, theirs);
+        assertEveryMemberReceives(sender, mine);
     }
 
     static Stream<Arguments> twoStepLayers() {
