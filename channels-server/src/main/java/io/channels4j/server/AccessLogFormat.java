@@ -13,7 +13,7 @@ import java.util.Locale;
  * {@code 203.0.113.7:0 - - [24/Nov/2026:06:19:18] "WSCONNECTING /ws/chat/lobby/" - -} and
  * {@code 127.0.0.1:50312 - - [24/Nov/2026:06:19:18] "GET /chat/?q=1" 200 1423}. A server logs two
  * or three lines per WebSocket connection, so a line is built in one pass, and the timestamp is
- * formatted once per second. Thread-safe.
+ * formatted once per second, in the default time zone of that second. Thread-safe.
  */
 final class AccessLogFormat {
 
@@ -40,8 +40,11 @@ final class AccessLogFormat {
      * @return the line
      */
     static String line(HostPort client, String verb, String path, String query, int status, long length) {
-        return line(client, System.currentTimeMillis() / 1000, ZoneId.systemDefault(), verb, path, query, status,
-                length);
+        long second = System.currentTimeMillis() / 1000;
+        // the default zone is looked up (a TimeZone clone) once per second, not once per line
+        Stamp s = last;
+        ZoneId zone = s.epochSecond() == second ? s.zone() : ZoneId.systemDefault();
+        return line(client, second, zone, verb, path, query, status, length);
     }
 
     /** {@link #line(HostPort, String, String, String, int, long)} at a given second and zone. */

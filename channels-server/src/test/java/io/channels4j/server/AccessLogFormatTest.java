@@ -39,4 +39,15 @@ class AccessLogFormatTest {
         assertThat(AccessLogFormat.line(null, SECOND, ZoneOffset.UTC, "WSREJECT", "/x/", "", -1, -1))
                 .contains("[24/Nov/2026:06:19:18]");
     }
+
+    @Test
+    void now_isStampedInTheDefaultZone() {
+        String line;
+        long before;
+        do { // retried if a second boundary falls between the two reads of the clock
+            before = System.currentTimeMillis() / 1000;
+            line = AccessLogFormat.line(null, "GET", "/", "", 200, 1);
+        } while (System.currentTimeMillis() / 1000 != before);
+        assertThat(line).isEqualTo(AccessLogFormat.line(null, before, ZoneId.systemDefault(), "GET", "/", "", 200, 1));
+    }
 }
