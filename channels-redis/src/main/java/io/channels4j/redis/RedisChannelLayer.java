@@ -520,11 +520,12 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     /**
      * {@inheritDoc}
      *
-     * <p>On one Redis, without encryption or per-channel capacity rules, a group send is one
-     * script ({@code RedisScripts.GROUP_SEND_ALL}): it reads the members and stores one copy per
-     * other process's queue key, and returns the sender's own members, which get the message
-     * in-process. Otherwise it is two round trips, as in channels_redis: the members, then one
-     * send script per shard that holds their queues. Redis holds the same data either way.
+     * <p>On one Redis, without encryption or per-channel capacity rules, a group send to up to
+     * 128 members is one script ({@code RedisScripts.GROUP_SEND_ALL}): it reads the members and
+     * stores one copy per other process's queue key, and returns the sender's own members, which
+     * get the message in-process. Otherwise it is two round trips, as in channels_redis: the
+     * members, then one send script per shard that holds their queues. Redis holds the same data
+     * either way. Thread-safe; the calling thread does the Redis calls.
      */
     @Override
     public void groupSend(String group, Message message) {
