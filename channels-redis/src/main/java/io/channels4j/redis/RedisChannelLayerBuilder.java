@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * Configures a {@link RedisChannelLayer}. Defaults are channels_redis 4.0's: host
  * {@code redis://localhost:6379}, prefix {@code asgi}, expiry 60 s, group expiry 86400 s,
@@ -31,6 +33,7 @@ public final class RedisChannelLayerBuilder {
     private Duration timeout = Duration.ofSeconds(2);
     private int poolSize = 64;
     private Clock clock = Clock.systemUTC();
+    private SSLContext tls;
 
     RedisChannelLayerBuilder() {
     }
@@ -192,6 +195,20 @@ public final class RedisChannelLayerBuilder {
     }
 
     /**
+     * The TLS context of {@code rediss://} hosts: which certificate authorities to trust, and a
+     * client certificate if Redis asks for one ({@code tls-auth-clients yes}). The server's
+     * certificate must also name the host of the URL. Plain {@code redis://} hosts ignore it.
+     *
+     * @param context default: the JVM's default context (its {@code cacerts}, or
+     *                {@code -Djavax.net.ssl.trustStore=...})
+     * @return this builder
+     */
+    public RedisChannelLayerBuilder sslContext(SSLContext context) {
+        this.tls = Objects.requireNonNull(context, "context");
+        return this;
+    }
+
+    /**
      * The clock that scores messages and memberships (tests use a fake one).
      *
      * @param clock default: system UTC
@@ -217,7 +234,7 @@ public final class RedisChannelLayerBuilder {
         try {
             for (URI uri : all) {
                 shards.add(new RedisShard(RedisConnections.describe(uri),
-                        RedisConnections.pool(uri, timeout, blocking, poolSize, "channels4j")));
+                        RedisConnections.pool(uri, timeout, blocking, poolSize, "channels4j", tls)));
             }
             for (SentinelSpec spec : sentinels) {
                 shards.add(new RedisShard(RedisConnections.sentinelName(spec.masterName(), spec.sentinels()),

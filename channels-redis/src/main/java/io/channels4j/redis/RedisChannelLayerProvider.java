@@ -6,6 +6,7 @@ import io.channels4j.layer.InvalidChannelLayerException;
 import io.channels4j.layer.LayerOptions;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,14 +25,16 @@ import java.util.Set;
  *   <li>settings as query parameters or map entries: {@code prefix}, {@code expiry},
  *       {@code group_expiry}, {@code capacity}, {@code channel_capacity}
  *       ({@code glob=n;glob2=m}), {@code symmetric_encryption_keys} (comma-separated),
- *       {@code timeout} (seconds), {@code pool_size}.</li>
+ *       {@code timeout} (seconds), {@code pool_size}, {@code ssl_ca_certs} (a PEM file of the
+ *       certificate authorities a {@code rediss://} server's certificate must chain to, as in
+ *       redis-py; default: the JVM's trust store).</li>
  * </ul>
  */
 public final class RedisChannelLayerProvider implements ChannelLayerProvider {
 
     private static final Set<String> KNOWN = Set.of(LayerOptions.CAPACITY, LayerOptions.EXPIRY,
             LayerOptions.GROUP_EXPIRY, LayerOptions.CHANNEL_CAPACITY, "prefix", "symmetric_encryption_keys", "hosts",
-            "timeout", "pool_size");
+            "timeout", "pool_size", "ssl_ca_certs");
 
     /** Creates the provider (ServiceLoader). */
     public RedisChannelLayerProvider() {
@@ -62,6 +65,10 @@ public final class RedisChannelLayerProvider implements ChannelLayerProvider {
                     .symmetricEncryptionKeys(split(options.string("symmetric_encryption_keys", "")))
                     .timeout(options.seconds("timeout", Duration.ofSeconds(2)))
                     .poolSize(Math.max(2, options.positiveInt("pool_size", 64)));
+            String caCerts = options.string("ssl_ca_certs", "");
+            if (!caCerts.isEmpty()) {
+                builder.sslContext(RedisTls.trusting(Path.of(caCerts)));
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidChannelLayerException("invalid Redis channel layer configuration " + redacted(url) + ": "
                     + e.getMessage(), e);

@@ -4,6 +4,8 @@ import io.channels4j.layer.ChannelLayerException;
 import io.channels4j.layer.ChannelLayers;
 
 import java.net.URI;
+
+import javax.net.ssl.SSLContext;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -52,6 +54,12 @@ final class RedisConnections {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("a Redis host URL needs a host, was '" + mask(url) + "'");
         }
+        if (uri.getRawQuery() != null) {
+            // settings in a query would be silently ignored here
+            throw new IllegalArgumentException("a Redis host URL takes no query here, was '" + mask(url)
+                    + "': settings are builder methods (ssl_ca_certs: sslContext), or query parameters of a "
+                    + "layer URL for ChannelLayers.create");
+        }
         return uri;
     }
 
@@ -92,9 +100,12 @@ final class RedisConnections {
      * @param blockingTimeout socket timeout of blocking commands, or null for the client's default
      * @param poolSize        connections
      * @param clientName      the Redis client name
+     * @param tls             for a {@code rediss://} URL, the TLS context (trust, client
+     *                        certificate), or null for the JVM's default; see {@link RedisTls}
      * @return the pool; no connection is made yet
      */
-    static JedisPool pool(URI uri, Duration timeout, Duration blockingTimeout, int poolSize, String clientName) {
+    static JedisPool pool(URI uri, Duration timeout, Duration blockingTimeout, int poolSize, String clientName,
+            SSLContext tls) {
         String user = null;
         String password = null;
         if (uri.getUserInfo() != null) {
@@ -119,8 +130,13 @@ final class RedisConnections {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis(timeout)).socketTimeoutMillis(millis(timeout))
                 .user(user).password(password).database(database)
-                .ssl("rediss".equals(uri.getScheme()))
                 .clientName(clientName);
+        if ("rediss".equals(uri.getScheme())) {
+            config.ssl(true).sslParameters(RedisTls.verifyingHostName());
+            if (tls != null) {
+                config.sslSocketFactory(tls.getSocketFactory());
+            }
+        }
         if (blockingTimeout != null) {
             config.blockingSocketTimeoutMillis(millis(blockingTimeout));
         }

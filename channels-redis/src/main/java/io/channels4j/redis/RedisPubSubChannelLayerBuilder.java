@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * Configures a {@link RedisPubSubChannelLayer}. Defaults are channels_redis 4.0's pub/sub layer's
  * (host {@code redis://localhost:6379}, prefix {@code asgi}) plus what Python does not have: a
@@ -34,6 +36,7 @@ public final class RedisPubSubChannelLayerBuilder {
     private ChannelCapacities capacities = ChannelCapacities.of(100);
     private Duration timeout = Duration.ofSeconds(2);
     private int poolSize = 16;
+    private SSLContext tls;
 
     RedisPubSubChannelLayerBuilder() {
     }
@@ -175,6 +178,19 @@ public final class RedisPubSubChannelLayerBuilder {
     }
 
     /**
+     * The TLS context of {@code rediss://} hosts: which certificate authorities to trust, and a
+     * client certificate if Redis asks for one. The server's certificate must also name the host
+     * of the URL. Plain {@code redis://} hosts ignore it.
+     *
+     * @param context default: the JVM's default context
+     * @return this builder
+     */
+    public RedisPubSubChannelLayerBuilder sslContext(SSLContext context) {
+        this.tls = Objects.requireNonNull(context, "context");
+        return this;
+    }
+
+    /**
      * Creates the layer and its connection pools; no connection is made until first use.
      *
      * @return the layer
@@ -185,7 +201,7 @@ public final class RedisPubSubChannelLayerBuilder {
         List<URI> all = hosts.isEmpty() && sentinels.isEmpty() ? List.of(URI.create("redis://localhost:6379")) : hosts;
         for (URI uri : all) {
             shards.add(new RedisPubSubChannelLayer.Host(RedisConnections.describe(uri),
-                    RedisConnections.pool(uri, timeout, null, poolSize + 1, clientName(instanceId))));
+                    RedisConnections.pool(uri, timeout, null, poolSize + 1, clientName(instanceId), tls)));
         }
         for (SentinelSpec spec : sentinels) {
             shards.add(new RedisPubSubChannelLayer.Host(RedisConnections.sentinelName(spec.masterName(), spec.sentinels()),

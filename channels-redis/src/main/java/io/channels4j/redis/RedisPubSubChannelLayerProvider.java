@@ -6,6 +6,7 @@ import io.channels4j.layer.InvalidChannelLayerException;
 import io.channels4j.layer.LayerOptions;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,8 @@ import java.util.Set;
  *       (TLS); more shards with {@code hosts=redis://h2:6379/0,redis://h3:6379/0};</li>
  *   <li>settings as query parameters or map entries: {@code prefix} (default {@code asgi}),
  *       {@code capacity} and {@code channel_capacity} ({@code glob=n;glob2=m}) for the local
- *       buffers, {@code timeout} (seconds), {@code pool_size}.</li>
+ *       buffers, {@code timeout} (seconds), {@code pool_size}, {@code ssl_ca_certs} (a PEM file
+ *       of the certificate authorities a TLS server's certificate must chain to).</li>
  * </ul>
  *
  * <p>{@code expiry}, {@code group_expiry} and {@code symmetric_encryption_keys} are refused as
@@ -28,7 +30,7 @@ import java.util.Set;
 public final class RedisPubSubChannelLayerProvider implements ChannelLayerProvider {
 
     private static final Set<String> KNOWN = Set.of(LayerOptions.CAPACITY, LayerOptions.CHANNEL_CAPACITY, "prefix",
-            "hosts", "timeout", "pool_size");
+            "hosts", "timeout", "pool_size", "ssl_ca_certs");
 
     /** Creates the provider (ServiceLoader). */
     public RedisPubSubChannelLayerProvider() {
@@ -54,6 +56,10 @@ public final class RedisPubSubChannelLayerProvider implements ChannelLayerProvid
                     .capacities(options.capacities(100))
                     .timeout(options.seconds("timeout", Duration.ofSeconds(2)))
                     .poolSize(Math.max(2, options.positiveInt("pool_size", 16)));
+            String caCerts = options.string("ssl_ca_certs", "");
+            if (!caCerts.isEmpty()) {
+                builder.sslContext(RedisTls.trusting(Path.of(caCerts)));
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidChannelLayerException("invalid Redis pub/sub channel layer configuration "
                     + redacted(url) + ": " + e.getMessage(), e);

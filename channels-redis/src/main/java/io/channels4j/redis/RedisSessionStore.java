@@ -5,6 +5,9 @@ import io.channels4j.middleware.SessionStore;
 import io.channels4j.middleware.SessionStoreException;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -13,16 +16,16 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.Pool;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Sessions in Redis, shared by every server that uses the same Redis and prefix: Django's cache
@@ -84,25 +87,38 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /**
      * A store for a Redis URL and key prefix.
      *
-     * @param url    {@code redis://...} or {@code rediss://...}
+     * @param url    {@code redis://...} or {@code rediss://...}; for TLS, the server's certificate
+     *               must chain to the JVM's trust store, or to the PEM file of
+     *               {@code ?ssl_ca_certs=/path/ca.pem} (the only query parameter), and name the host
      * @param prefix the key prefix, so several applications can share a database
      * @return the store
      * @throws IllegalArgumentException if the URL is not a {@code redis} or {@code rediss} URL
      */
     public static RedisSessionStore create(String url, String prefix) {
         URI uri;
+        SSLContext tls = null;
         try {
+            String caCerts = null;
+            int query = url.indexOf('?');
+            if (query >= 0) {
+                for (String parameter : url.substring(query + 1).split("&")) {
+                    if (!parameter.startsWith("ssl_ca_certs=")) {
+                        throw new IllegalArgumentException("the only query parameter is ssl_ca_certs, was '"
+                                + RedisConnections.mask(url) + "'");
+                    }
+                    caCerts = URLDecoder.decode(parameter.substring("ssl_ca_certs=".length()), StandardCharsets.UTF_8);
+                }
+                url = url.substring(0, query);
+            }
             uri = RedisConnections.hostUrl(url);
+            if (caCerts != null) {
+                tls = RedisTls.trusting(Path.of(caCerts));
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a session store URL looks like redis://host:6379/0: " + e.getMessage());
+            throw new IllegalArgumentException("a session store URL looks like redis://host:6379/0: " + e.getMessage(), e);
         }
-        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-        config.setMaxTotal(DEFAULT_POOL_SIZE);
-        config.setMaxIdle(DEFAULT_POOL_SIZE);
-        config.setMaxWait(DEFAULT_TIMEOUT);
-        config.setJmxEnabled(false);
-        String describe = RedisConnections.describe(uri);
-        return new RedisSessionStore(new JedisPool(config, uri, (int) DEFAULT_TIMEOUT.toMillis()), prefix, describe);
+        return new RedisSessionStore(RedisConnections.pool(uri, DEFAULT_TIMEOUT, null, DEFAULT_POOL_SIZE,
+                "channels4j-sessions", tls), prefix, RedisConnections.describe(uri));
     }
 
     @Override

@@ -36,6 +36,9 @@ final class RedisProcess implements AutoCloseable {
     private final Path dir;
     private final String sentinelConf;
     private final String password;
+    /** More redis-server arguments (TLS), or empty. */
+    private final List<String> extraArgs;
+    private int tlsPort = -1;
     private int port;
     private Process process;
     private boolean frozen;
@@ -46,9 +49,38 @@ final class RedisProcess implements AutoCloseable {
     }
 
     private RedisProcess(Path dir, String sentinelConf, String password) {
+        this(dir, sentinelConf, password, List.of());
+    }
+
+    private RedisProcess(Path dir, String sentinelConf, String password, List<String> extraArgs) {
         this.dir = dir;
         this.sentinelConf = sentinelConf;
         this.password = password;
+        this.extraArgs = extraArgs;
+    }
+
+    /**
+     * Starts a non-persistent Redis that also serves TLS on a second free loopback port
+     * ({@link #tlsPort()}; clients are not asked for certificates). The plain port stays for
+     * {@link #client()} and the lifecycle methods.
+     *
+     * @param certificate the server's certificate chain, PEM
+     * @param key         its private key, PEM
+     * @return the running server
+     */
+    static RedisProcess tlsServer(Path certificate, Path key) {
+        int tls = freePort();
+        RedisProcess redis = new RedisProcess(tempDir("redis-tls"), null, null, List.of("--tls-port",
+                String.valueOf(tls), "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-auth-clients", "no"));
+        redis.tlsPort = tls;
+        redis.startOnFreePort();
+        return redis;
+    }
+
+    /** @return the TLS port of a {@link #tlsServer}, else -1 */
+    int tlsPort() {
+        return tlsPort;
     }
 
     /**
@@ -148,6 +180,7 @@ final class RedisProcess implements AutoCloseable {
                 if (password != null) {
                     command.addAll(List.of("--requirepass", password));
                 }
+                command.addAll(extraArgs);
             } else {
                 // sentinel rewrites its config file, so it gets a fresh writable one per start
                 Path conf = dir.resolve("sentinel-" + port + ".conf");
