@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,9 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * (a second thread that starts waiting while one waits gets an {@link IllegalStateException}, on a
  * best-effort check). The waiting thread parks right here rather than inside a blocking queue: a
  * connection's thread spends its life waiting in {@code receive()}, and every frame on its stack
- * is kept for as long as it does. Client events are unbounded here (the server bounds what it
- * reads); channel-layer messages are bounded by the channel's capacity, as Channels' layers bound
- * a channel's queue.
+ * is kept for as long as it does. Client events are not bounded here: {@link #put(Message, int)}
+ * counts their weight for a server that bounds it (channels4j's server cuts off a client whose
+ * waiting messages pass {@code maxInboundBytes}); channel-layer messages are bounded by the
+ * channel's capacity, as Channels' layers bound a channel's queue.
  *
  * <p><b>Stepping off the thread.</b> An application that handles events one at a time (a
  * {@link Resumable} such as every {@link io.channels4j.consumer.Consumer}) need not keep a parked
@@ -79,8 +81,13 @@ public final class Inbox implements Receive {
     private record LayerEntry(Message message) {
     }
 
+    /** A client event counted against {@link #weightPending()}, given back on take. */
+    private record WeightedEntry(Message message, int weight) {
+    }
+
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger layerPending = new AtomicInteger();
+    private final AtomicLong weightPending = new AtomicLong();
     /** The thread parked (or about to park) in receive or poll; null when none is. */
     private volatile Thread waiter;
     /** The step kept by {@link #pollOrDetach} while no thread takes items; null otherwise. */
@@ -100,6 +107,25 @@ public final class Inbox implements Receive {
     public void put(Message event) {
         queue.add(Objects.requireNonNull(event, "event"));
         wakeWaiter();
+    }
+
+    /**
+     * Adds a client event that weighs {@code weight} (its payload's size, for a server that bounds
+     * how much a client may have waiting for its application). Never blocks.
+     *
+     * @param event  the event
+     * @param weight what it counts, at least 0
+     * @return the weight waiting now, this event's included
+     */
+    public long put(Message event, int weight) {
+        Objects.requireNonNull(event, "event");
+        if (weight < 0) {
+            throw new IllegalArgumentException("weight must be >= 0, was " + weight);
+        }
+        long waiting = weightPending.addAndGet(weight);
+        queue.add(new WeightedEntry(event, weight));
+        wakeWaiter();
+        return waiting;
     }
 
     /**
@@ -284,9 +310,18 @@ public final class Inbox implements Receive {
         return layerPending.get();
     }
 
+    /** @return the weight of the events added with {@link #put(Message, int)} still waiting */
+    public long weightPending() {
+        return weightPending.get();
+    }
+
     private Message unwrap(Object item) {
         if (item instanceof LayerEntry entry) {
             layerPending.decrementAndGet();
+            return entry.message();
+        }
+        if (item instanceof WeightedEntry entry) {
+            weightPending.addAndGet(-entry.weight());
             return entry.message();
         }
         return (Message) item;

@@ -74,6 +74,28 @@ class InboxTest {
     }
 
     @Test
+    void weightedPuts_countTheirWeightUntilTaken_inOrderWithTheOthers() throws InterruptedException {
+        Inbox inbox = new Inbox();
+        Message a = Message.of("type", "websocket.receive", "text", "aaaa");
+        Message b = Message.of("type", "websocket.receive", "text", "bb");
+
+        assertThat(inbox.put(a, 4)).isEqualTo(4);
+        inbox.put(Message.of("type", "websocket.disconnect"));
+        assertThat(inbox.offerFromLayer(Message.of("type", "chat.message"), 1)).isTrue();
+        assertThat(inbox.put(b, 2)).as("the weight waiting, this one included").isEqualTo(6);
+
+        assertThat(inbox.receive()).isEqualTo(a);
+        assertThat(inbox.weightPending()).as("after the first is taken").isEqualTo(2);
+        assertThat(inbox.receive().type()).isEqualTo("websocket.disconnect");
+        assertThat(inbox.receive().type()).isEqualTo("chat.message");
+        assertThat(inbox.weightPending()).as("unweighted items leave it as it is").isEqualTo(2);
+        assertThat(inbox.poll(java.time.Duration.ofSeconds(1))).isEqualTo(b);
+        assertThat(inbox.weightPending()).isZero();
+        assertThat(inbox.layerPending()).isZero();
+        assertThatThrownBy(() -> inbox.put(a, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void offerFromLayer_withZeroCapacity_alwaysRefuses() {
         Inbox inbox = new Inbox();
 
