@@ -153,6 +153,7 @@ public final class ChannelsServer implements AutoCloseable {
         private Duration applicationCloseTimeout = Duration.ofSeconds(10);
         private int maxMessageSize = 1024 * 1024;
         private long maxOutboundBytes = 4L * 1024 * 1024;
+        private long maxInboundBytes = 4L * 1024 * 1024;
         private long maxRequestBodySize = 10L * 1024 * 1024;
         private int maxConnections = 100_000;
         private int maxRequestHeadSize = 16 * 1024;
@@ -297,6 +298,25 @@ public final class ChannelsServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxOutboundBytes must be >= 1024, was " + bytes);
             }
             this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most a WebSocket client may have sent ahead of its application: the text
+         * (characters) and binary (bytes) messages received and not yet taken by the consumer. A
+         * client past it is closed with 1008 (the application gets what came before, then
+         * {@code websocket.disconnect} with 1008); one message larger than the cap still goes
+         * through when nothing else waits. Without it, a client that sends faster than its
+         * consumer handles would grow the server's memory without bound.
+         *
+         * @param bytes default 4 MiB
+         * @return this builder
+         */
+        public Builder maxInboundBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxInboundBytes must be >= 1024, was " + bytes);
+            }
+            this.maxInboundBytes = bytes;
             return this;
         }
 
@@ -456,7 +476,7 @@ public final class ChannelsServer implements AutoCloseable {
                 throw new IllegalStateException("no application: call application(...) before start()");
             }
             ServerSettings settings = new ServerSettings(application, bind, port, websocketTimeout, connectTimeout,
-                    pingInterval, pingTimeout, applicationCloseTimeout, maxMessageSize, maxOutboundBytes,
+                    pingInterval, pingTimeout, applicationCloseTimeout, maxMessageSize, maxOutboundBytes, maxInboundBytes,
                     maxRequestBodySize, maxConnections, maxRequestHeadSize, accessLog, proxyHeaders, trustedProxies,
                     rootPath, serverName, sslContext, workers);
             Engine engine = new Engine(settings);

@@ -65,6 +65,8 @@ record ServerCommandLine(ChannelsServer.Builder builder, String application, Str
                 "1048576 = 1 MiB", "--max-message-size"),
         MAX_OUTBOUND_BYTES("BYTES", "bytes queued for one client; a WebSocket client past it is cut off (1008)",
                 "4194304 = 4 MiB", "--max-outbound-bytes"),
+        MAX_INBOUND_BYTES("BYTES", "received messages waiting for one client's application; past it, closed"
+                + " with 1008", "4194304 = 4 MiB", "--max-inbound-bytes"),
         MAX_REQUEST_BODY_SIZE("BYTES", "largest HTTP request body; larger get 413", "10485760 = 10 MiB",
                 "--max-request-body-size"),
         MAX_CONNECTIONS("N", "connections served at once; more get 503", "100000", "--max-connections"),
@@ -225,6 +227,7 @@ record ServerCommandLine(ChannelsServer.Builder builder, String application, Str
                 case APPLICATION_CLOSE_TIMEOUT -> builder.applicationCloseTimeout(seconds(name, value, ""));
                 case MAX_MESSAGE_SIZE -> builder.maxMessageSize(integer(name, value));
                 case MAX_OUTBOUND_BYTES -> builder.maxOutboundBytes(whole(name, value));
+                case MAX_INBOUND_BYTES -> builder.maxInboundBytes(whole(name, value));
                 case MAX_REQUEST_BODY_SIZE -> builder.maxRequestBodySize(whole(name, value));
                 case MAX_CONNECTIONS -> builder.maxConnections(integer(name, value));
                 case MAX_REQUEST_HEAD_SIZE -> builder.maxRequestHeadSize(integer(name, value));

@@ -22,6 +22,7 @@ record ServerSettings(
         Duration applicationCloseTimeout,
         int maxMessageSize,
         long maxOutboundBytes,
+        long maxInboundBytes,
         long maxRequestBodySize,
         int maxConnections,
         int maxRequestHeadSize,

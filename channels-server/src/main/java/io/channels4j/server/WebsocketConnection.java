@@ -56,6 +56,8 @@ final class WebsocketConnection extends ServerConnection {
     private final AtomicLong queuedEstimate = new AtomicLong();
     /** Set once the client was cut off for not reading: nothing more is queued. */
     private final AtomicBoolean cutOff = new AtomicBoolean();
+    /** Set when the client sent more than maxInboundBytes ahead of its application; then its messages are dropped. */
+    private final AtomicBoolean inboundCutOff = new AtomicBoolean();
     private volatile long pingSentNanos;
     private volatile long closingSinceNanos;
     private volatile int peerCloseCode;
@@ -77,13 +79,44 @@ final class WebsocketConnection extends ServerConnection {
     // ------------------------------------------------------------------ from the socket
 
     void onText(String text) {
-        inbox.put(Events.websocketText(Events.WEBSOCKET_RECEIVE, text));
+        if (admitted(text.length())) {
+            inbox.put(Events.websocketText(Events.WEBSOCKET_RECEIVE, text), text.length());
+        }
     }
 
     void onBytes(ByteBuffer bytes) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        inbox.put(Events.websocketBytes(Events.WEBSOCKET_RECEIVE, copy));
+        if (admitted(bytes.remaining())) {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            inbox.put(Events.websocketBytes(Events.WEBSOCKET_RECEIVE, copy), copy.length);
+        }
+    }
+
+    /**
+     * Whether a received message may join those waiting for the application. They may weigh at
+     * most {@code maxInboundBytes} (characters of text, bytes of binary), so that a client sending
+     * faster than its consumer handles cannot grow the server's memory without bound: the message
+     * that would pass the cap closes the client with 1008 instead, and what it sends after that is
+     * dropped; the application still gets what came before, then the disconnect. One message
+     * larger than the cap still goes through when nothing else waits. Decoder thread (the only one
+     * that adds weight, so the check cannot be overtaken).
+     *
+     * @param size the message's weight
+     * @return true to hand it to the application
+     */
+    private boolean admitted(int size) {
+        if (inboundCutOff.get()) {
+            return false;
+        }
+        long waiting = inbox.weightPending();
+        long cap = engine.settings().maxInboundBytes();
+        if (waiting + size <= cap || waiting == 0 || !inboundCutOff.compareAndSet(false, true)) {
+            return !inboundCutOff.get();
+        }
+        log.warn("closing {} for {}: the application is not keeping up with the client ({} bytes waiting, cap {})",
+                scope.path(), clientForLog(), waiting, cap);
+        close(CloseFrame.POLICY_VALIDATION, "too much sent: the server is not keeping up");
+        return false;
     }
 
     /**

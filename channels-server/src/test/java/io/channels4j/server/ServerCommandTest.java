@@ -95,6 +95,7 @@ class ServerCommandTest {
         ServerCommandLine line = parse("-b", "0.0.0.0", "-p", "9001", "--websocket-timeout", "-1",
                 "--websocket-connect-timeout", "2.5", "--ping-interval", "0.5", "--ping-timeout", "7",
                 "--application-close-timeout", "3", "--max-message-size", "2048", "--max-outbound-bytes", "65536",
+                "--max-inbound-bytes", "32768",
                 "--max-request-body-size", "0", "--max-connections", "50", "--max-request-head-size", "8192",
                 "--access-log", "-", "--proxy-headers", "--trusted-proxies", "10.0.0.1, 10.0.0.2",
                 "--root-path", "/app", "--server-name", "edge", "--workers", "3", APP);
@@ -113,6 +114,7 @@ class ServerCommandTest {
         assertThat(field(b, "applicationCloseTimeout")).isEqualTo(Duration.ofSeconds(3));
         assertThat(field(b, "maxMessageSize")).isEqualTo(2048);
         assertThat(field(b, "maxOutboundBytes")).isEqualTo(65536L);
+        assertThat(field(b, "maxInboundBytes")).isEqualTo(32768L);
         assertThat(field(b, "maxRequestBodySize")).isEqualTo(0L);
         assertThat(field(b, "maxConnections")).isEqualTo(50);
         assertThat(field(b, "maxRequestHeadSize")).isEqualTo(8192);
@@ -169,6 +171,7 @@ class ServerCommandTest {
         expected.put(Option.APPLICATION_CLOSE_TIMEOUT, seconds(field(defaults, "applicationCloseTimeout")));
         expected.put(Option.MAX_MESSAGE_SIZE, String.valueOf(field(defaults, "maxMessageSize")));
         expected.put(Option.MAX_OUTBOUND_BYTES, String.valueOf(field(defaults, "maxOutboundBytes")));
+        expected.put(Option.MAX_INBOUND_BYTES, String.valueOf(field(defaults, "maxInboundBytes")));
         expected.put(Option.MAX_REQUEST_BODY_SIZE, String.valueOf(field(defaults, "maxRequestBodySize")));
         expected.put(Option.MAX_CONNECTIONS, String.valueOf(field(defaults, "maxConnections")));
         expected.put(Option.MAX_REQUEST_HEAD_SIZE, String.valueOf(field(defaults, "maxRequestHeadSize")));
