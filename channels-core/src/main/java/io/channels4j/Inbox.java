@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -68,10 +67,12 @@ public final class Inbox implements Receive {
     }
 
     private static final VarHandle DETACHED;
+    private static final VarHandle WEIGHT_PENDING;
 
     static {
         try {
             DETACHED = MethodHandles.lookup().findVarHandle(Inbox.class, "detached", Step.class);
+            WEIGHT_PENDING = MethodHandles.lookup().findVarHandle(Inbox.class, "weightPending", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -87,7 +88,8 @@ public final class Inbox implements Receive {
 
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger layerPending = new AtomicInteger();
-    private final AtomicLong weightPending = new AtomicLong();
+    /** The weight of the weighted events waiting (a field, not an AtomicLong: one object less per connection). */
+    private volatile long weightPending;
     /** The thread parked (or about to park) in receive or poll; null when none is. */
     private volatile Thread waiter;
     /** The step kept by {@link #pollOrDetach} while no thread takes items; null otherwise. */
@@ -122,7 +124,7 @@ public final class Inbox implements Receive {
         if (weight < 0) {
             throw new IllegalArgumentException("weight must be >= 0, was " + weight);
         }
-        long waiting = weightPending.addAndGet(weight);
+        long waiting = addWeight(weight);
         queue.add(new WeightedEntry(event, weight));
         wakeWaiter();
         return waiting;
@@ -312,7 +314,12 @@ public final class Inbox implements Receive {
 
     /** @return the weight of the events added with {@link #put(Message, int)} still waiting */
     public long weightPending() {
-        return weightPending.get();
+        return weightPending;
+    }
+
+    /** @return the weight waiting after adding {@code delta} */
+    private long addWeight(long delta) {
+        return (long) WEIGHT_PENDING.getAndAdd(this, delta) + delta;
     }
 
     private Message unwrap(Object item) {
@@ -321,7 +328,7 @@ public final class Inbox implements Receive {
             return entry.message();
         }
         if (item instanceof WeightedEntry entry) {
-            weightPending.addAndGet(-entry.weight());
+            addWeight(-entry.weight());
             return entry.message();
         }
         return (Message) item;
