@@ -95,6 +95,12 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final int RANDOM_PREFIX = 12;
     private static final String ASGI_CHANNEL = ChannelLayer.RESERVED_CHANNEL_KEY;
+    /**
+     * The largest group whose copies {@code GROUP_SEND_ALL} builds itself; a larger one is read by
+     * it and sent from here (Lua's time per member overtakes the round trip saved at about 150
+     * members on a 2-core machine).
+     */
+    private static final byte[] MAX_MEMBERS_SENT_BY_SCRIPT = number(128);
 
     private final List<RedisShard> shards;
     private final String prefix;
@@ -104,6 +110,8 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     private final SymmetricEncryption encryption;
     private final Clock clock;
     private final String clientPrefix = UUID.randomUUID().toString().replace("-", "");
+    /** How this instance's process-local channel names end their non-local part: {@code "." + clientPrefix + "!"}. */
+    private final String ownSuffix = "." + clientPrefix + "!";
     private final LocalChannels locals;
     private final MembershipKeeper keeper;
     private final LongAdder dropped = new LongAdder();
@@ -112,16 +120,10 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     private final AtomicLong lastScoreMicros = new AtomicLong();
     private final Map<String, ReentrantLock> sharedReceiveLocks = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /**
-     * The largest group whose copies {@code GROUP_SEND_ALL} builds itself; a larger one is read by
-     * it and sent from here (Lua's time per member overtakes the round trip saved at about 150
-     * members on a 2-core machine).
-     */
-    private static final byte[] MAX_MEMBERS_SENT_BY_SCRIPT = number(128);
     /** {@link #groupSend} is one script: one Redis, no encryption, no capacity rules. */
     private final boolean groupSendInOneScript;
     private final byte[] prefixBytes;
-    /** The end of this instance's queue key name: {@code "." + clientPrefix + "!"}. */
+    /** {@link #ownSuffix} in UTF-8, for {@code GROUP_SEND_ALL}. */
     private final byte[] ownQueueSuffix;
 
     /** What the receive loop decoded: the message and the local channels it is for. */
@@ -139,7 +141,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
         this.clock = clock;
         this.groupSendInOneScript = this.shards.size() == 1 && encryption == null && capacities.rules().isEmpty();
         this.prefixBytes = prefix.getBytes(StandardCharsets.UTF_8);
-        this.ownQueueSuffix = ("." + clientPrefix + "!").getBytes(StandardCharsets.UTF_8);
+        this.ownQueueSuffix = ownSuffix.getBytes(StandardCharsets.UTF_8);
         String localQueue = "specific." + clientPrefix + "!";
         this.locals = new LocalChannels(this, shardFor(localQueue), key(localQueue),
                 Math.max(expiry.toNanos(), TimeUnit.SECONDS.toNanos(60)), dropped::add);
@@ -401,7 +403,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     public String newChannel(String prefix) {
         ChannelNames.requireValidPrefix(prefix, 2 + 2 * 32);
         checkOpen();
-        String name = prefix + "." + clientPrefix + "!" + UUID.randomUUID().toString().replace("-", "");
+        String name = prefix + ownSuffix + UUID.randomUUID().toString().replace("-", "");
         locals.register(name, capacity(name));
         return name;
     }
@@ -430,7 +432,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     }
 
     private void requireOwn(String channel) {
-        if (!ChannelNames.nonLocalName(channel).endsWith("." + clientPrefix + "!")) {
+        if (!ChannelNames.nonLocalName(channel).endsWith(ownSuffix)) {
             throw new IllegalArgumentException("channel '" + channel + "' belongs to another layer instance; "
                     + "only the layer that created a process-local channel can receive on it");
         }
@@ -846,8 +848,7 @@ public final class RedisChannelLayer implements ChannelLayer, GroupIntrospection
     /** Whether a channel is process-local to this very layer instance. */
     private boolean isOwn(String channel) {
         int bang = channel.indexOf('!');
-        return bang > 0 && channel.regionMatches(bang - clientPrefix.length() - 1, "." + clientPrefix, 0,
-                clientPrefix.length() + 1);
+        return bang > 0 && channel.startsWith(ownSuffix, bang - clientPrefix.length() - 1);
     }
 
     /**

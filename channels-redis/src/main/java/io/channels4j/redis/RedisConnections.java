@@ -4,14 +4,14 @@ import io.channels4j.layer.ChannelLayerException;
 import io.channels4j.layer.ChannelLayers;
 
 import java.net.URI;
-
-import javax.net.ssl.SSLContext;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+
+import javax.net.ssl.SSLContext;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
