@@ -298,8 +298,21 @@ public final class ChannelLayers {
     }
 
     static Map<String, String> parseQuery(URI url) {
+        return parseQuery(url.getRawQuery());
+    }
+
+    /**
+     * The settings of a URL's raw query, read as {@link #create(String)} reads a layer URL's:
+     * {@code name=value} pairs split on {@code &}, percent-decoded as UTF-8 ({@code +} stays a
+     * plus), a name without {@code =} set to the empty string. For other components that take
+     * settings in a Redis URL's query (the Redis session store).
+     *
+     * @param query the raw query, without its {@code ?}; null or empty for none
+     * @return the settings in query order; modifiable
+     * @throws InvalidChannelLayerException if a setting is given twice
+     */
+    public static Map<String, String> parseQuery(String query) {
         Map<String, String> options = new LinkedHashMap<>();
-        String query = url.getRawQuery();
         if (query == null || query.isEmpty()) {
             return options;
         }

@@ -6,13 +6,14 @@ import io.channels4j.layer.InvalidChannelLayerException;
 import io.channels4j.layer.LayerOptions;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Builds {@link RedisChannelLayer}s from URLs, for {@link io.channels4j.layer.ChannelLayers}:
@@ -34,7 +35,7 @@ public final class RedisChannelLayerProvider implements ChannelLayerProvider {
 
     private static final Set<String> KNOWN = Set.of(LayerOptions.CAPACITY, LayerOptions.EXPIRY,
             LayerOptions.GROUP_EXPIRY, LayerOptions.CHANNEL_CAPACITY, "prefix", "symmetric_encryption_keys", "hosts",
-            "timeout", "pool_size", "ssl_ca_certs");
+            "timeout", "pool_size", RedisTls.CA_CERTS);
 
     /** Creates the provider (ServiceLoader). */
     public RedisChannelLayerProvider() {
@@ -65,9 +66,9 @@ public final class RedisChannelLayerProvider implements ChannelLayerProvider {
                     .symmetricEncryptionKeys(split(options.string("symmetric_encryption_keys", "")))
                     .timeout(options.seconds("timeout", Duration.ofSeconds(2)))
                     .poolSize(Math.max(2, options.positiveInt("pool_size", 64)));
-            String caCerts = options.string("ssl_ca_certs", "");
-            if (!caCerts.isEmpty()) {
-                builder.sslContext(RedisTls.trusting(Path.of(caCerts)));
+            SSLContext tls = RedisTls.fromCaCertsSetting(options.string(RedisTls.CA_CERTS, ""));
+            if (tls != null) {
+                builder.sslContext(tls);
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidChannelLayerException("invalid Redis channel layer configuration " + redacted(url) + ": "

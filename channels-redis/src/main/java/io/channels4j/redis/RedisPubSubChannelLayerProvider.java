@@ -6,10 +6,11 @@ import io.channels4j.layer.InvalidChannelLayerException;
 import io.channels4j.layer.LayerOptions;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Builds {@link RedisPubSubChannelLayer}s from URLs, for {@link io.channels4j.layer.ChannelLayers}:
@@ -30,7 +31,7 @@ import java.util.Set;
 public final class RedisPubSubChannelLayerProvider implements ChannelLayerProvider {
 
     private static final Set<String> KNOWN = Set.of(LayerOptions.CAPACITY, LayerOptions.CHANNEL_CAPACITY, "prefix",
-            "hosts", "timeout", "pool_size", "ssl_ca_certs");
+            "hosts", "timeout", "pool_size", RedisTls.CA_CERTS);
 
     /** Creates the provider (ServiceLoader). */
     public RedisPubSubChannelLayerProvider() {
@@ -56,9 +57,9 @@ public final class RedisPubSubChannelLayerProvider implements ChannelLayerProvid
                     .capacities(options.capacities(100))
                     .timeout(options.seconds("timeout", Duration.ofSeconds(2)))
                     .poolSize(Math.max(2, options.positiveInt("pool_size", 16)));
-            String caCerts = options.string("ssl_ca_certs", "");
-            if (!caCerts.isEmpty()) {
-                builder.sslContext(RedisTls.trusting(Path.of(caCerts)));
+            SSLContext tls = RedisTls.fromCaCertsSetting(options.string(RedisTls.CA_CERTS, ""));
+            if (tls != null) {
+                builder.sslContext(tls);
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidChannelLayerException("invalid Redis pub/sub channel layer configuration "

@@ -1,17 +1,19 @@
 package io.channels4j.redis;
 
 import io.channels4j.Json;
+import io.channels4j.layer.ChannelLayers;
+import io.channels4j.layer.InvalidChannelLayerException;
 import io.channels4j.middleware.SessionStore;
 import io.channels4j.middleware.SessionStoreException;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
+
+import javax.net.ssl.SSLContext;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -24,8 +26,6 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.Pool;
-
-import javax.net.ssl.SSLContext;
 
 /**
  * Sessions in Redis, shared by every server that uses the same Redis and prefix: Django's cache
@@ -96,25 +96,17 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      */
     public static RedisSessionStore create(String url, String prefix) {
         URI uri;
-        SSLContext tls = null;
+        SSLContext tls;
         try {
-            String caCerts = null;
             int query = url.indexOf('?');
-            if (query >= 0) {
-                for (String parameter : url.substring(query + 1).split("&")) {
-                    if (!parameter.startsWith("ssl_ca_certs=")) {
-                        throw new IllegalArgumentException("the only query parameter is ssl_ca_certs, was '"
-                                + RedisConnections.mask(url) + "'");
-                    }
-                    caCerts = URLDecoder.decode(parameter.substring("ssl_ca_certs=".length()), StandardCharsets.UTF_8);
-                }
-                url = url.substring(0, query);
+            uri = RedisConnections.hostUrl(query < 0 ? url : url.substring(0, query));
+            Map<String, String> settings = ChannelLayers.parseQuery(query < 0 ? null : url.substring(query + 1));
+            if (!Set.of(RedisTls.CA_CERTS).containsAll(settings.keySet())) {
+                throw new IllegalArgumentException("the only query parameter is " + RedisTls.CA_CERTS + ", was '"
+                        + RedisConnections.mask(url) + "'");
             }
-            uri = RedisConnections.hostUrl(url);
-            if (caCerts != null) {
-                tls = RedisTls.trusting(Path.of(caCerts));
-            }
-        } catch (IllegalArgumentException e) {
+            tls = RedisTls.fromCaCertsSetting(settings.get(RedisTls.CA_CERTS));
+        } catch (IllegalArgumentException | InvalidChannelLayerException e) {
             throw new IllegalArgumentException("a session store URL looks like redis://host:6379/0: " + e.getMessage(), e);
         }
         return new RedisSessionStore(RedisConnections.pool(uri, DEFAULT_TIMEOUT, null, DEFAULT_POOL_SIZE,

@@ -24,6 +24,9 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class RedisTls {
 
+    /** The URL setting naming a PEM file of trusted authorities (redis-py's name). */
+    static final String CA_CERTS = "ssl_ca_certs";
+
     private RedisTls() {
     }
 
@@ -37,6 +40,17 @@ final class RedisTls {
         SSLParameters parameters = new SSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         return parameters;
+    }
+
+    /**
+     * The {@value #CA_CERTS} setting of a URL (the layers' and the session store's).
+     *
+     * @param pemPath its value: a PEM file's path, or empty when not set
+     * @return a context trusting that file's authorities ({@link #trusting}), or null when not set
+     * @throws IllegalArgumentException as {@link #trusting}
+     */
+    static SSLContext fromCaCertsSetting(String pemPath) {
+        return pemPath == null || pemPath.isEmpty() ? null : trusting(Path.of(pemPath));
     }
 
     /**

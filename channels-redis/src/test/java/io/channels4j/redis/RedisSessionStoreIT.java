@@ -122,6 +122,12 @@ class RedisSessionStoreIT {
     void badUrl_rejected() {
         assertThatThrownBy(() -> RedisSessionStore.create("http://localhost/"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://host:6379/0");
+        // a setting other than ssl_ca_certs would be ignored: refused, with the password masked
+        assertThatThrownBy(() -> RedisSessionStore.create("redis://:secret@localhost:6379/0?pool_size=3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only query parameter is ssl_ca_certs")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisSessionStore.create("redis://localhost/0?ssl_ca_certs=a&ssl_ca_certs=b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
     }
 
     @Test
